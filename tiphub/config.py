@@ -1,0 +1,55 @@
+"""Settings, declared once: typed, with a default and a help line each (env prefix ``TIPHUB_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HOME = Path("var")
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can set. ``Settings()`` reads ``TIPHUB_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="TIPHUB_", extra="ignore")
+
+    home: Path = Field(
+        DEFAULT_HOME,
+        description="Directory for the embedded database, demo data and reports.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the database; default: SQLite file tiphub.sqlite in home. "
+        "PostgreSQL: postgresql+psycopg://user:pass@host/dbname",
+    )
+    min_cell_size: int = Field(
+        10,
+        ge=2,
+        le=1000,
+        description="Smallest count published in any table that leaves the hub; "
+        "smaller cells are shown as '<k' and protected by secondary suppression.",
+    )
+    import_batch_size: int = Field(
+        5000, ge=100, le=200_000, description="Rows written per database batch during import."
+    )
+    max_problems_per_rule: int = Field(
+        1000,
+        ge=10,
+        description="Per column and rule, how many problem rows an import report lists "
+        "individually (all are counted and all invalid rows are quarantined).",
+    )
+    current_year: int | None = Field(
+        None, description="Year used to reject registration years in the future (default: today)."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _no_blank_url(cls, value: str | None) -> str | None:
+        return value or None
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'tiphub.sqlite').as_posix()}"

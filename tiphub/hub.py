@@ -1,0 +1,169 @@
+"""The Hub: one object holding the open database and the settings, offering every capability
+as a method. The CLI, and later the API and web pages, are thin shells over it.
+
+>>> hub = Hub(Settings(home=Path("var")))          # doctest: +SKIP
+>>> hub.import_file(Path("police.csv"), org="police")  # doctest: +SKIP
+>>> hub.stats("forms", country="GBR").as_rows()      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tiphub.config import Settings
+from tiphub.errors import InvalidInput, NotFound
+from tiphub.ingest import ImportOptions
+from tiphub.ingest import import_file as _import_file
+from tiphub.records import ImportReport, Organisation, Submission
+from tiphub.stats import Filters, StatTable, compute, protect
+from tiphub.stats.aggregates import aggregate_table
+from tiphub.store import repo
+from tiphub.store.engine import Database
+from tiphub.vocab import geo
+
+Progress = Callable[[int, int], None]
+
+
+class Hub:
+    """The evidence hub of one coordination space."""
+
+    def __init__(self, settings: Settings | None = None, *, db: str | None = None,
+                 create: bool = True) -> None:
+        self.settings = settings or Settings()
+        if db:
+            self.settings = self.settings.model_copy(update={"database_url": db})
+        self.db = Database(self.settings.resolved_database_url())
+        self.db.ensure_current(create=create)
+
+    @classmethod
+    def unchecked(cls, settings: Settings | None = None, *, db: str | None = None) -> Hub:
+        """A hub whose schema is not checked — for ``db upgrade`` itself."""
+        hub = cls.__new__(cls)
+        hub.settings = settings or Settings()
+        if db:
+            hub.settings = hub.settings.model_copy(update={"database_url": db})
+        hub.db = Database(hub.settings.resolved_database_url())
+        return hub
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> Hub:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- database -------------------------------------------------------------------------
+
+    def db_upgrade(self, revision: str = "head") -> str | None:
+        """Bring the database schema to ``revision`` (default: the newest)."""
+        return self.db.upgrade(revision)
+
+    # -- organisations --------------------------------------------------------------------
+
+    def add_organisation(self, code: str, name: str, type: str = "NGO",
+                         country: str | None = None) -> Organisation:
+        """Register a member organisation (``type`` is an HTCDS org_Type)."""
+        iso3 = self._country(country) if country else None
+        with self.db.begin() as conn:
+            return repo.add_organisation(conn, code, name, type, iso3)
+
+    def organisations(self) -> list[Organisation]:
+        with self.db.connect() as conn:
+            return repo.organisations(conn)
+
+    def organisation(self, code: str) -> Organisation:
+        with self.db.connect() as conn:
+            return repo.organisation(conn, code)
+
+    # -- imports --------------------------------------------------------------------------
+
+    def import_file(self, path: Path | str, org: str, profile: str | None = None,
+                    replaces: int | None = None, encoding: str | None = None,
+                    progress: Progress | None = None) -> ImportReport:
+        """Import one file for organisation ``org``; see docs/profiles.md.
+
+        Idempotent: the same file for the same organisation returns the earlier report.
+        ``replaces`` swaps an earlier submission of the organisation for this one, atomically.
+        """
+        organisation = self.organisation(org)
+        options = ImportOptions(
+            profile=profile, replaces=replaces, encoding=encoding,
+            batch_size=self.settings.import_batch_size,
+            max_problems_per_rule=self.settings.max_problems_per_rule,
+            current_year=self.settings.current_year or datetime.now(UTC).year,
+        )
+        return _import_file(self.db, Path(path), organisation=(organisation.id, organisation.code),
+                            options=options, progress=progress)
+
+    def submissions(self, org: str | None = None) -> list[Submission]:
+        with self.db.connect() as conn:
+            org_id = repo.organisation(conn, org).id if org else None
+            return repo.submissions(conn, org_id)
+
+    def quarantine(self, submission: int) -> list[dict[str, Any]]:
+        """Rows of a submission that failed validation, with their problems."""
+        with self.db.connect() as conn:
+            repo.submission(conn, submission)
+            return repo.quarantine(conn, submission)
+
+    # -- statistics -----------------------------------------------------------------------
+
+    def stats(self, table: str, country: str | None = None, region: str | None = None,
+              year: int | None = None, by: str | None = None,
+              org: str | None = None) -> StatTable:
+        """A protected statistics table (``sex-age``, ``forms``, ``means``, ``recruiters``,
+        ``flows``, ``trends``), filtered by country/region of exploitation and year, optionally
+        broken down ``by`` organisation or data source."""
+        iso3 = self._country(country) if country else None
+        if region and region not in geo.regions():
+            raise InvalidInput(f"unknown region {region!r}", hint=f"accepted: {', '.join(geo.regions())}")
+        with self.db.connect() as conn:
+            org_id = repo.organisation(conn, org).id if org else None
+            filters = Filters(country=iso3, region=region, year=year, organisation_id=org_id)
+            if iso3 and not repo.has_records(conn, iso3) and org_id is None:
+                return aggregate_table(conn, table, iso3, year=year, k=self.settings.min_cell_size)
+            raw = compute(conn, table, filters, by=by)
+            labels = {"organisation": {str(o.id): o.code for o in repo.organisations(conn)}}
+        return protect(raw, k=self.settings.min_cell_size, filters=filters, by=by, labels=labels)
+
+    def summary(self) -> dict[str, int]:
+        """How much the hub holds."""
+        with self.db.connect() as conn:
+            return repo.counts(conn)
+
+    def countries(self) -> list[tuple[str, int]]:
+        """Countries of exploitation present in the case records, most records first."""
+        with self.db.connect() as conn:
+            return repo.record_countries(conn)
+
+    # -- reports and demo -----------------------------------------------------------------
+
+    def report(self, country: str | None = None, path: Path | str | None = None) -> Path:
+        """Write the self-contained HTML profile of ``country`` (or the global one)."""
+        from tiphub.reports import write_report
+
+        iso3 = self._country(country) if country else None
+        target = Path(path) if path else self.settings.home / "reports" / f"tiphub-{(iso3 or 'global').lower()}.html"
+        return write_report(self, target, country=iso3)
+
+    def demo(self, people: int = 1200, global_rows: int = 20_000, seed: int = 2024,
+             progress: Progress | None = None) -> dict[str, Any]:
+        """Generate the demo data, import it as its organisations would, write the report."""
+        from tiphub.demo.run import run_demo
+
+        return run_demo(self, people=people, global_rows=global_rows, seed=seed,
+                        progress=progress)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @staticmethod
+    def _country(text: str) -> str:
+        found = geo.country(text)
+        if found is None:
+            raise NotFound(f"unknown country {text!r}", hint="use an ISO 3166 code, e.g. GBR")
+        return found.iso3

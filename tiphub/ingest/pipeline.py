@@ -1,0 +1,196 @@
+"""One import: read, detect, validate every row, write accepted rows and quarantine the rest —
+all in one transaction, so a failure leaves nothing behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from tiphub.errors import Conflict, FileRejected, NotFound
+from tiphub.ingest.profiles import detect_profile
+from tiphub.ingest.readers import open_table
+from tiphub.ingest.report import ProblemCollector
+from tiphub.records import ImportReport
+from tiphub.store import schema as t
+from tiphub.store.engine import Database
+
+Progress = Callable[[int, int], None]
+HEAD_ROWS = 5
+RECORD_PREFIX = ("submission_id", "organisation_id", "schema_version")
+QUARANTINE_COLUMNS = ("submission_id", "row_number", "row_values", "problems")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    profile: str | None = None
+    replaces: int | None = None
+    encoding: str | None = None
+    batch_size: int = 5000
+    max_problems_per_rule: int = 1000
+    current_year: int = datetime.now(UTC).year
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    organisation: tuple[int, str],
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import ``path`` for ``organisation`` (id, code); see :meth:`tiphub.Hub.import_file`."""
+    path = Path(path)
+    org_id, org_code = organisation
+    if not path.is_file():
+        raise FileRejected("file not found", file=str(path))
+    sha = file_sha256(path)
+    existing = _existing_submission(db, org_id, sha)
+    if existing is not None:
+        return _report_for_existing(db, existing, org_code)
+    source = open_table(path, encoding=options.encoding)
+    head = list(islice(source.rows, HEAD_ROWS))
+    if not any(any(c.strip() for c in row) for row in head):
+        raise FileRejected("the file has no header row", file=path.name)
+    profile, header_at = detect_profile(head, file=path.name, profile=options.profile)
+    header = [h.strip().lstrip("\ufeff") for h in head[header_at]]
+    mapper = profile.bind(header, file=path.name, current_year=options.current_year)
+    rows = _chain(head[header_at + 1 :], source.rows)
+    collector = ProblemCollector(mapper.accepted, options.max_problems_per_rule)
+    for note in source.notes:
+        collector.add(None, "", "reader-note", severity="warning", message=note)
+    with db.begin() as conn:
+        sub_id = conn.execute(
+            insert(t.submissions).values(
+                organisation_id=org_id, file_name=path.name[:500], sha256=sha,
+                profile=mapper.profile, schema_version=mapper.schema_version,
+                received_at=datetime.now(UTC), rows_total=0, rows_accepted=0,
+                rows_quarantined=0, status="active", replaces_id=options.replaces,
+            )
+        ).inserted_primary_key[0]
+        counts = _stream(db, conn, mapper, rows, sub_id, org_id, collector, options,
+                         lambda: progress(source.bytes_read, source.size) if progress else None)
+        if counts["total"] == 0:
+            raise FileRejected("the file has a header but no data rows", file=path.name)
+        conn.execute(
+            update(t.submissions).where(t.submissions.c.id == sub_id).values(
+                rows_total=counts["total"], rows_accepted=counts["accepted"],
+                rows_quarantined=counts["quarantined"],
+            )
+        )
+        if options.replaces is not None:
+            _replace(conn, options.replaces, org_id, sub_id)
+        if counts["accepted"] > 100_000:
+            db.dialect.analyse(conn)
+    if progress:
+        progress(source.size, source.size)
+    if getattr(mapper, "unmapped_labels", None):
+        for label, n in sorted(mapper.unmapped_labels.items()):
+            collector.add(None, "Category", "unmapped-citizenship", severity="warning",
+                          message=f"citizenship label {label!r} ({n} rows) matched no country; "
+                          "stored as text with no code")
+    return ImportReport(
+        submission_id=sub_id, file_name=path.name, profile=mapper.profile,
+        schema_version=mapper.schema_version, organisation=org_code,
+        rows_total=counts["total"], rows_accepted=counts["accepted"],
+        rows_quarantined=counts["quarantined"], replaced_submission_id=options.replaces,
+        withheld_columns=mapper.withheld, unmapped_columns=mapper.unmapped,
+        problems=collector.listed, problems_truncated=collector.truncated,
+        summary=collector.summary(),
+    )
+
+
+def _chain(first: list[list[str]], rest: Any) -> Any:
+    yield from first
+    yield from rest
+
+
+def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id: int,
+            collector: ProblemCollector, options: ImportOptions,
+            tick: Callable[[], None]) -> dict[str, int]:
+    target = t.case_records if mapper.target == "case_records" else t.country_aggregates
+    is_records = mapper.target == "case_records"
+    columns = (RECORD_PREFIX if is_records else ("submission_id",)) + tuple(mapper.columns)
+    prefix = (sub_id, org_id, mapper.schema_version) if is_records else (sub_id,)
+    convert, add = mapper.convert, collector.add
+    batch: list[tuple] = []
+    held: list[tuple] = []
+    total = accepted = quarantined = blank = 0
+    size = options.batch_size
+    for number, row in enumerate(rows, start=1):
+        if not any(row):
+            blank += 1
+            continue
+        total += 1
+        rec, problems = convert(row, number)
+        if rec is not None:
+            batch.append((*prefix, *rec))
+            if len(batch) >= size:
+                db.dialect.bulk_insert(conn, target, columns, batch)
+                accepted += len(batch)
+                batch.clear()
+                tick()
+            continue
+        quarantined += 1
+        for column, rule in problems:
+            add(number, column, rule)
+        held.append((sub_id, number, json.dumps(mapper.keepable(row), ensure_ascii=False),
+                     json.dumps([{"column": c, "rule": r} for c, r in problems])))
+        if len(held) >= size:
+            db.dialect.bulk_insert(conn, t.quarantine, QUARANTINE_COLUMNS, held)
+            held.clear()
+    if batch:
+        db.dialect.bulk_insert(conn, target, columns, batch)
+        accepted += len(batch)
+    if held:
+        db.dialect.bulk_insert(conn, t.quarantine, QUARANTINE_COLUMNS, held)
+    if blank:
+        collector.add(None, "", "blank-rows", severity="warning",
+                      message=f"{blank} empty row(s) skipped")
+    return {"total": total, "accepted": accepted, "quarantined": quarantined}
+
+
+def _existing_submission(db: Database, org_id: int, sha: str) -> Any:
+    with db.connect() as conn:
+        return conn.execute(
+            select(t.submissions).where(
+                t.submissions.c.organisation_id == org_id, t.submissions.c.sha256 == sha
+            )
+        ).first()
+
+
+def _report_for_existing(db: Database, sub: Any, org_code: str) -> ImportReport:
+    return ImportReport(
+        submission_id=sub.id, file_name=sub.file_name, profile=sub.profile,
+        schema_version=sub.schema_version, organisation=org_code, rows_total=sub.rows_total,
+        rows_accepted=sub.rows_accepted, rows_quarantined=sub.rows_quarantined,
+        already_imported=True,
+    )
+
+
+def _replace(conn: Any, old_id: int, org_id: int, new_id: int) -> None:
+    old = conn.execute(select(t.submissions).where(t.submissions.c.id == old_id)).first()
+    if old is None or old.organisation_id != org_id:
+        raise NotFound(f"submission {old_id} of this organisation not found",
+                       hint="`tiphub submissions --org ORG` lists them")
+    if old.status != "active":
+        raise Conflict(f"submission {old_id} was already replaced")
+    for table in (t.case_records, t.country_aggregates, t.quarantine):
+        conn.execute(delete(table).where(table.c.submission_id == old_id))
+    conn.execute(update(t.submissions).where(t.submissions.c.id == old_id)
+                 .values(status="replaced"))

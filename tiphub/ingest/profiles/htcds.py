@@ -1,0 +1,114 @@
+"""HTCDS 2.0 flat case records (see docs/profiles.md for the columns)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tiphub.ingest.profiles.base import FIELD_INDEX, Col, Finisher, Problem, Profile, majority_from_band
+from tiphub.vocab.codes import ANALYTIC, htcds
+
+DURATION = {band: bounds for band, bounds in
+            (("0-12", (0, 12)), ("13-24", (13, 24)), ("25+", (25, 10_000)))}
+IDENTIFYING = ("prs_FirstName", "prs_MiddleName", "prs_SecondName", "prs_Birthdate",
+               "prs_DocumentNumber", "prs_Email", "prs_HomePhone", "prs_MobilePhone",
+               "prs_MailingStreet", "prs_MailingPostalCode", "prs_MailingCity")
+
+
+def _parse_date(text: str) -> date | None:
+    text = text.strip()
+    if text.startswith("\x00date:"):
+        text = text[len("\x00date:"):][:10]
+    return date.fromisoformat(text[:10])
+
+
+class Htcds(Profile):
+    name = "htcds"
+    schema_version = "htcds/2.0"
+    description = "HTCDS 2.0 case records, one row per person in a victim context"
+    signature = ("prsid", "prsgender", "prscitizenship", "victraffickingstatus",
+                 "victypeofexploitation")
+
+    def columns(self) -> list[Col]:
+        v = htcds()
+        return [
+            Col("prs_Id", "id", required=True, aliases=("cas_CaseId", "prs_PersonId")),
+            *[Col(name, "identifying") for name in IDENTIFYING],
+            Col("prs_Gender", "code", target="gender",
+                codes={**v["prs_Gender"], "": None}),
+            Col("prs_Citizenship", "country", target="citizenship",
+                aliases=("prs_Nationality",), accepted="ISO 3166 alpha-2 or alpha-3 code"),
+            Col("prs_PrimaryLanguage", "extra"),
+            Col("prs_SecondaryLanguage", "extra"),
+            Col("vic_IdentificationDate", "raw", accepted="a date YYYY-MM-DD"),
+            Col("vic_AgeAtIdentification", "raw", accepted="whole years, 0 to 120"),
+            Col("vic_TraffickingStatus", "code", target="trafficking_status",
+                codes={**v["vic_TraffickingStatus"], "": None}),
+            Col("vic_TraffickingStatusDecisionMakingOrg", "code", target="status_decided_by",
+                codes={**v["vic_TraffickingStatusDecisionMakingOrg"], "": None}),
+            Col("vic_TypeOfExploitation", "multi", target="forms",
+                codes=v["vic_TypeOfExploitation"]),
+            Col("vic_ForcedLabourIndustry", "multi", target="sectors",
+                codes=v["vic_ForcedLabourIndustry"], accepted="ISIC Rev.4 sections A to U"),
+            Col("vic_TypeOfSexExploitation", "multi", target="sex_types",
+                codes=v["vic_TypeOfSexExploitation"]),
+            Col("vic_MethodsOfControl", "multi", target="means",
+                codes=v["vic_MethodsOfControl"]),
+            Col("vic_RelationshipToTrafficker", "multi", target="recruiters",
+                codes=v["vic_RelationshipToTrafficker"]),
+            Col("hte_ExploitationCountry", "country", target="country_of_exploitation",
+                aliases=("vic_CountryOfExploitation",), accepted="ISO 3166 alpha-2 or alpha-3 code"),
+            Col("vic_ExploitationDurationMonths", "int", target="duration_band", codes=DURATION,
+                accepted="whole months"),
+        ]
+
+    def raw_columns(self) -> tuple[str, ...]:
+        return ("prs_Birthdate", "vic_IdentificationDate", "vic_AgeAtIdentification", "prs_Id")
+
+    def finishers(self, present_bits: dict[str, int]) -> list[Finisher]:
+        year_i, band_i = FIELD_INDEX["year"], FIELD_INDEX["age_band"]
+        seen: set[str] = set()
+
+        def identity(rec: list[Any], problems: list[Problem], raw: dict[str, str]) -> None:
+            local = rec[0]
+            if not local:
+                problems.append(("prs_Id", "missing-id"))
+            elif local in seen:
+                problems.append(("prs_Id", "duplicate-id"))
+            else:
+                seen.add(local)
+
+        def dates(rec: list[Any], problems: list[Problem], raw: dict[str, str]) -> None:
+            identified = born = None
+            if raw.get("vic_IdentificationDate"):
+                try:
+                    identified = _parse_date(raw["vic_IdentificationDate"])
+                    rec[year_i] = identified.year
+                except ValueError:
+                    problems.append(("vic_IdentificationDate", "not-a-date"))
+            if raw.get("prs_Birthdate"):
+                try:
+                    born = _parse_date(raw["prs_Birthdate"])
+                except ValueError:
+                    problems.append(("prs_Birthdate", "not-a-date"))
+            age = None
+            if born and identified:
+                if born > identified:
+                    problems.append(("prs_Birthdate", "birth-after-identification"))
+                    return
+                age = identified.year - born.year - (
+                    (identified.month, identified.day) < (born.month, born.day))
+            elif raw.get("vic_AgeAtIdentification"):
+                try:
+                    age = int(raw["vic_AgeAtIdentification"])
+                except ValueError:
+                    problems.append(("vic_AgeAtIdentification", "not-a-number"))
+                    return
+            if age is not None:
+                if not 0 <= age <= 120:
+                    problems.append(("vic_AgeAtIdentification", "implausible-age"))
+                else:
+                    rec[band_i] = ANALYTIC.band_for_age(age)
+            majority_from_band(rec, problems, "vic_AgeAtIdentification")
+
+        return [identity, dates]

@@ -1,0 +1,148 @@
+"""Typed models of what the hub stores and returns: organisations, submissions, case records,
+country aggregates and import reports.
+
+Case records are written in bulk as plain dicts keyed by :data:`RECORD_FIELDS` (speed matters:
+millions of rows); everything returned to a caller is a pydantic model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tiphub.vocab.codes import ANALYTIC
+
+#: Single-valued analytic fields of a case record, with their vocabulary (``None``: free / geo).
+SINGLE_FIELDS: dict[str, str | None] = {
+    "gender": "gender",
+    "age_band": "age_band",
+    "majority_status": "majority_status",
+    "majority_at_exploit": "majority_status",
+    "citizenship": None,
+    "citizenship_region": None,
+    "country_of_exploitation": None,
+    "exploitation_region": None,
+    "duration_band": "duration_band",
+    "trafficking_status": "trafficking_status",
+    "status_decided_by": "status_decided_by",
+    "data_source": "data_source",
+}
+
+#: Multi-valued groups, each stored as ``<group>_yes`` and ``<group>_known`` bit masks.
+FLAG_GROUPS: tuple[str, ...] = tuple(ANALYTIC.groups)
+
+#: Every analytic column of a case record, in storage order.
+RECORD_FIELDS: tuple[str, ...] = (
+    ("local_id", "row_number", "year", "year_band")
+    + tuple(SINGLE_FIELDS)
+    + tuple(f"{g}_{part}" for g in FLAG_GROUPS for part in ("yes", "known"))
+    + ("extra",)
+)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Organisation(Model):
+    """A member of the coordination space."""
+
+    id: int
+    code: str = Field(description="Short unique code, e.g. 'police-north'.")
+    name: str
+    type: str = Field(description="HTCDS org_Type, e.g. NGO or LawEnforcement.")
+    country: str | None = Field(None, description="ISO 3166 alpha-3.")
+    created_at: datetime
+
+
+class Submission(Model):
+    """One file received from one organisation, with its provenance."""
+
+    id: int
+    organisation_id: int
+    file_name: str
+    sha256: str
+    profile: str
+    schema_version: str
+    received_at: datetime
+    rows_total: int
+    rows_accepted: int
+    rows_quarantined: int
+    status: str = Field(description="'active', or 'replaced' once a corrected file replaced it.")
+    replaces_id: int | None = None
+
+
+class Problem(Model):
+    """One validation problem. Never carries the offending value: it may be personal data."""
+
+    row: int | None = Field(description="1-based data row (the header is row 0); None: file level.")
+    column: str | None
+    rule: str = Field(description="Short rule name, e.g. 'unknown-code', 'future-year'.")
+    message: str
+    accepted: str | None = Field(None, description="What the column accepts.")
+    severity: str = Field("error", description="'error' quarantines the row; 'warning' does not.")
+
+
+class ProblemSummary(Model):
+    column: str | None
+    rule: str
+    severity: str
+    count: int
+    first_rows: list[int]
+    message: str
+    accepted: str | None = None
+
+
+class ImportReport(Model):
+    """What an import did: accepted and quarantined rows and every problem found."""
+
+    submission_id: int | None
+    file_name: str
+    profile: str
+    schema_version: str
+    organisation: str
+    rows_total: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    already_imported: bool = False
+    replaced_submission_id: int | None = None
+    withheld_columns: list[str] = Field(
+        default_factory=list, description="Identifying columns read but not stored."
+    )
+    unmapped_columns: list[str] = Field(
+        default_factory=list, description="Columns kept only in the record's 'extra' field."
+    )
+    problems: list[Problem] = Field(default_factory=list)
+    problems_truncated: int = Field(0, description="Problems counted but not listed one by one.")
+    summary: list[ProblemSummary] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.rows_quarantined == 0
+
+
+class CountryAggregate(Model):
+    """One row of the UNODC Global Report long table."""
+
+    iso3: str
+    indicator: str
+    dimension: str
+    category: str
+    category_code: str | None = Field(
+        None, description="ISO3 or special code for citizenship categories; form code for forms."
+    )
+    sex: str
+    age: str
+    year: int
+    unit: str | None = None
+    value: int | None = None
+    suppressed: bool = False
+    value_text: str = ""
+    source: str | None = None
+
+
+def record_defaults() -> dict[str, Any]:
+    """A case record with every field not recorded."""
+    return dict.fromkeys(RECORD_FIELDS)

@@ -1,0 +1,5 @@
+"""Report builders."""
+
+from tiphub.reports.html import write_report
+
+__all__ = ["write_report"]

@@ -1,0 +1,124 @@
+"""Reading and writing organisations, submissions and quarantine (SQL lives in store/ only)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from tiphub.errors import Conflict, InvalidInput, NotFound
+from tiphub.records import Organisation, Submission
+from tiphub.store import schema as t
+from tiphub.vocab.codes import htcds
+
+CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def add_organisation(conn: Connection, code: str, name: str, type: str,
+                     country: str | None) -> Organisation:
+    if not CODE.match(code):
+        raise InvalidInput(
+            "an organisation code is 1–64 lower-case letters, digits, '-' or '_'",
+            hint="for example: police-north",
+        )
+    types = htcds()["org_Type"]
+    if type not in types:
+        raise InvalidInput(f"unknown organisation type {type!r}", hint=f"accepted: {', '.join(types)}")
+    try:
+        with conn.begin_nested():
+            new_id = conn.execute(
+                insert(t.organisations).values(
+                    code=code, name=name, type=type, country=country,
+                    created_at=datetime.now(UTC),
+                )
+            ).inserted_primary_key[0]
+    except IntegrityError:
+        raise Conflict(f"organisation {code!r} already exists") from None
+    return organisation_by_id(conn, new_id)
+
+
+def organisation_by_id(conn: Connection, org_id: int) -> Organisation:
+    row = conn.execute(select(t.organisations).where(t.organisations.c.id == org_id)).first()
+    if row is None:
+        raise NotFound(f"organisation {org_id} not found")
+    return Organisation.model_validate(row._mapping)
+
+
+def organisation(conn: Connection, code: str) -> Organisation:
+    row = conn.execute(select(t.organisations).where(t.organisations.c.code == code)).first()
+    if row is None:
+        raise NotFound(
+            f"organisation {code!r} not found",
+            hint="`tiphub org list` shows them; `tiphub org add CODE --name ... --type ...` adds one",
+        )
+    return Organisation.model_validate(row._mapping)
+
+
+def organisations(conn: Connection) -> list[Organisation]:
+    rows = conn.execute(select(t.organisations).order_by(t.organisations.c.code))
+    return [Organisation.model_validate(r._mapping) for r in rows]
+
+
+def submissions(conn: Connection, org_id: int | None = None) -> list[Submission]:
+    query = select(t.submissions).order_by(t.submissions.c.id)
+    if org_id is not None:
+        query = query.where(t.submissions.c.organisation_id == org_id)
+    return [Submission.model_validate(r._mapping) for r in conn.execute(query)]
+
+
+def submission(conn: Connection, sub_id: int) -> Submission:
+    row = conn.execute(select(t.submissions).where(t.submissions.c.id == sub_id)).first()
+    if row is None:
+        raise NotFound(f"submission {sub_id} not found", hint="`tiphub submissions` lists them")
+    return Submission.model_validate(row._mapping)
+
+
+def quarantine(conn: Connection, sub_id: int) -> list[dict[str, Any]]:
+    """Quarantined rows of one submission: row number, cells (identifying columns removed),
+    and the problems found."""
+    rows = conn.execute(
+        select(t.quarantine).where(t.quarantine.c.submission_id == sub_id)
+        .order_by(t.quarantine.c.row_number)
+    )
+    return [
+        {"row": r.row_number, "values": json.loads(r.row_values), "problems": json.loads(r.problems)}
+        for r in rows
+    ]
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    return {
+        name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+        for name, table in (("organisations", t.organisations), ("submissions", t.submissions),
+                            ("case_records", t.case_records),
+                            ("country_aggregates", t.country_aggregates),
+                            ("quarantined_rows", t.quarantine))
+    }
+
+
+def aggregate_rows(conn: Connection, iso3: str, indicator: str) -> list[Any]:
+    c = t.country_aggregates.c
+    return list(conn.execute(
+        select(t.country_aggregates).join(t.submissions, t.submissions.c.id == c.submission_id)
+        .where(c.iso3 == iso3, c.indicator == indicator, t.submissions.c.status == "active")
+    ))
+
+
+def has_records(conn: Connection, country: str | None) -> bool:
+    query = select(t.case_records.c.id).limit(1)
+    if country:
+        query = query.where(t.case_records.c.country_of_exploitation == country)
+    return conn.execute(query).first() is not None
+
+
+def record_countries(conn: Connection) -> list[tuple[str, int]]:
+    c = t.case_records.c
+    rows = conn.execute(
+        select(c.country_of_exploitation, func.count()).group_by(c.country_of_exploitation)
+        .order_by(func.count().desc())
+    )
+    return [(r[0], r[1]) for r in rows if r[0] and r[0] != "unknown"]

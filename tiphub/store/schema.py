@@ -1,0 +1,117 @@
+"""The tables. Alembic migrations in ``migrations/`` create and evolve them; this module is the
+single description the code queries through (SQLAlchemy Core, for bulk speed)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from tiphub.records import FLAG_GROUPS, SINGLE_FIELDS
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("country", String(3)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
+    Column("file_name", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("profile", String(32), nullable=False),
+    Column("schema_version", String(64), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("rows_total", Integer, nullable=False),
+    Column("rows_accepted", Integer, nullable=False),
+    Column("rows_quarantined", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("replaces_id", ForeignKey("submissions.id")),
+    UniqueConstraint("organisation_id", "sha256"),
+)
+
+case_records = Table(
+    "case_records",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column(
+        "submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
+    Column("schema_version", String(64), nullable=False),
+    Column("local_id", String(128)),
+    Column("row_number", Integer, nullable=False),
+    Column("year", Integer),
+    Column("year_band", String(16)),
+    *[Column(name, String(48)) for name in SINGLE_FIELDS],
+    *[Column(f"{g}_{part}", Integer) for g in FLAG_GROUPS for part in ("yes", "known")],
+    Column("extra", Text),
+    Index(None, "submission_id"),
+    Index(None, "organisation_id"),
+    Index(None, "country_of_exploitation", "year"),
+    Index(None, "year"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column(
+        "submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("row_number", Integer, nullable=False),
+    Column("row_values", Text, nullable=False),
+    Column("problems", Text, nullable=False),
+    Index(None, "submission_id"),
+)
+
+country_aggregates = Table(
+    "country_aggregates",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column(
+        "submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("iso3", String(3), nullable=False),
+    Column("indicator", String(128), nullable=False),
+    Column("dimension", String(128), nullable=False),
+    Column("category", String(256), nullable=False),
+    Column("category_code", String(64)),
+    Column("sex", String(16), nullable=False),
+    Column("age", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("unit", String(64)),
+    Column("value", Integer),
+    Column("suppressed", Boolean, nullable=False),
+    Column("value_text", String(32), nullable=False),
+    Column("source", String(256)),
+    Index(None, "iso3", "indicator", "year"),
+)
