@@ -39,3 +39,27 @@ def ctdc_file(directory: Path, rows: int, seed: int = 7) -> Path:
     if not path.exists():
         write_ctdc_synthetic(path, rows, seed=seed)
     return path
+
+
+class scratch_postgres:
+    """A throw-away database on the PostgreSQL server at ``admin_url`` (dropped on exit)."""
+
+    def __init__(self, admin_url: str) -> None:
+        import uuid
+
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.name = f"tiphub_bench_{uuid.uuid4().hex[:10]}"
+        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.url = make_url(admin_url).set(database=self.name).render_as_string(hide_password=False)
+
+    def __enter__(self) -> str:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self.admin.dispose()

@@ -5,8 +5,8 @@ The public surface (pinned by a test): :class:`Hub`, :class:`Settings` and the e
 
 from tiphub.config import Settings
 from tiphub.errors import (
-    Conflict,
     ConfigError,
+    Conflict,
     DatabaseError,
     FileRejected,
     InvalidInput,

@@ -155,7 +155,13 @@ def flows() -> Flows:
     ])
     by_form /= by_form.sum(axis=1, keepdims=True)
     region = np.array([REGIONS.index(COUNTRIES[c][0]) for c in codes])
-    return Flows(codes, region, np.cumsum(by_form, axis=1), np.cumsum(flow, axis=1), flow)
+    return Flows(codes, region, _cumulative(by_form), _cumulative(flow), flow)
+
+
+def _cumulative(p: np.ndarray) -> np.ndarray:
+    cum = np.cumsum(p, axis=1)
+    cum[:, -1] = 1.0
+    return cum
 
 
 def within_region_share() -> float:

@@ -45,14 +45,19 @@ def categorical(rng: np.random.Generator, cum: np.ndarray, rows: np.ndarray | No
     if rows is None:
         u = rng.random(n)
         return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
+    # One sorted array for all rows: row g's distribution shifted to (g, g + 1].
+    groups, width = cum.shape
+    flat = (np.minimum(cum, 1.0) + np.arange(groups)[:, None]).ravel()
     u = rng.random(len(rows))
-    table = cum[rows]
-    return np.minimum((u[:, None] >= table).sum(axis=1), cum.shape[1] - 1)
+    hit = np.searchsorted(flat, u + rows, side="right") - rows * width
+    return np.clip(hit, 0, width - 1)
 
 
 def _cum(p: np.ndarray) -> np.ndarray:
     p = np.asarray(p, dtype=float)
-    return np.cumsum(p / p.sum(axis=-1, keepdims=True), axis=-1)
+    cum = np.cumsum(p / p.sum(axis=-1, keepdims=True), axis=-1)
+    cum[..., -1] = 1.0
+    return cum
 
 
 _YEAR_CUM = _cum(cal.YEAR_WEIGHTS)

@@ -19,12 +19,13 @@ from tiphub.ingest.profiles import detect_profile
 from tiphub.ingest.readers import open_table
 from tiphub.ingest.report import ProblemCollector
 from tiphub.records import ImportReport
+from tiphub.stats.cubes import CUBES, CubeCounter
 from tiphub.store import schema as t
 from tiphub.store.engine import Database
 
 Progress = Callable[[int, int], None]
 HEAD_ROWS = 5
-RECORD_PREFIX = ("submission_id", "organisation_id", "schema_version")
+RECORD_PREFIX = ("submission_id", "organisation_id")
 QUARANTINE_COLUMNS = ("submission_id", "row_number", "row_values", "problems")
 
 
@@ -126,8 +127,9 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
     target = t.case_records if mapper.target == "case_records" else t.country_aggregates
     is_records = mapper.target == "case_records"
     columns = (RECORD_PREFIX if is_records else ("submission_id",)) + tuple(mapper.columns)
-    prefix = (sub_id, org_id, mapper.schema_version) if is_records else (sub_id,)
+    prefix = (sub_id, org_id) if is_records else (sub_id,)
     convert, add = mapper.convert, collector.add
+    cubes = CubeCounter(columns) if is_records else None
     batch: list[tuple] = []
     held: list[tuple] = []
     total = accepted = quarantined = blank = 0
@@ -142,6 +144,8 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
             batch.append((*prefix, *rec))
             if len(batch) >= size:
                 db.dialect.bulk_insert(conn, target, columns, batch)
+                if cubes:
+                    cubes.add(batch)
                 accepted += len(batch)
                 batch.clear()
                 tick()
@@ -156,7 +160,13 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
             held.clear()
     if batch:
         db.dialect.bulk_insert(conn, target, columns, batch)
+        if cubes:
+            cubes.add(batch)
         accepted += len(batch)
+    if cubes:
+        for name, cube_rows in cubes.rows(sub_id).items():
+            db.dialect.bulk_insert(conn, t.stat_cubes, ("submission_id", "cube", *CUBES[name], "n"),
+                                   cube_rows)
     if held:
         db.dialect.bulk_insert(conn, t.quarantine, QUARANTINE_COLUMNS, held)
     if blank:
@@ -190,7 +200,7 @@ def _replace(conn: Any, old_id: int, org_id: int, new_id: int) -> None:
                        hint="`tiphub submissions --org ORG` lists them")
     if old.status != "active":
         raise Conflict(f"submission {old_id} was already replaced")
-    for table in (t.case_records, t.country_aggregates, t.quarantine):
+    for table in (t.case_records, t.stat_cubes, t.country_aggregates, t.quarantine):
         conn.execute(delete(table).where(table.c.submission_id == old_id))
     conn.execute(update(t.submissions).where(t.submissions.c.id == old_id)
                  .values(status="replaced"))

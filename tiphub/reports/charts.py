@@ -35,10 +35,10 @@ from tiphub.reports.svg import (
     withheld_box,
 )
 
-WIDTH = 480
-ROW = 40
-HEADING = 26
-VALUE_ROOM = 118  # room right of the longest bar for its value text
+WIDTH = 400  # bar charts; narrow so their text stays legible when a phone scales them down
+ROW = 42
+HEADING = 28
+VALUE_ROOM = 120  # room right of the longest bar for its value text
 WITHHELD_W = 22
 
 
@@ -76,7 +76,7 @@ def bar_chart(cid: str, title: str, groups: Sequence[Group]) -> Markup:
     body, y = [], 4.0
     for group in groups:
         if group.label:
-            body.append(label(0, y + 17, fit(group.label, WIDTH, 14), size=14, weight="bold",
+            body.append(label(0, y + 18, fit(group.label, WIDTH, 15), size=15, weight="bold",
                               full=group.label))
             y += HEADING
         for i, d in enumerate(group.items):
@@ -87,27 +87,29 @@ def bar_chart(cid: str, title: str, groups: Sequence[Group]) -> Markup:
 
 
 def _bar(cid: str, d: Datum, y: float, scale: float, fill: str, group: str | None) -> str:
-    out = [label(0, y + 13, fit(d.label, WIDTH, 13), size=13, full=d.label)]
-    top, height = y + 18, 14
+    out = [label(0, y + 14, fit(d.label, WIDTH, 14), size=14, full=d.label)]
+    top, height = y + 19, 15
     if d.value is None:
         where = f"{group}, {d.label}" if group else d.label
         out.append(withheld_box(cid, 0, top, WITHHELD_W, height, f"{where}: {d.text}, withheld"))
-        out.append(label(WITHHELD_W + 6, top + 12, f"{d.text} (withheld)", size=12, fill=MUTED))
+        out.append(label(WITHHELD_W + 6, top + 12, f"{d.text} (withheld)", size=13, fill=MUTED))
         return "".join(out)
     width = max(d.value * scale, 1.0 if d.value > 0 else 0.0)
     out.append(f'<rect x="0" y="{n(top)}" width="{n(width)}" height="{height}" fill="{fill}"/>')
-    out.append(label(width + 6, top + 12, d.text, size=12))
+    out.append(label(width + 6, top + 12, d.text, size=13))
     return "".join(out)
 
 
 # -- lines --------------------------------------------------------------------------------
 
-LEFT, RIGHT, TOP, PLOT_H, XAXIS, LEGEND_ROW = 56, 16, 14, 200, 30, 22
+LINE_WIDTH = 440
+LEFT, RIGHT, TOP, PLOT_H, XAXIS, LEGEND_ROW, STRIP_ROW = 64, 16, 14, 200, 28, 22, 14
 
 
 def line_chart(cid: str, title: str, series: Sequence[Series]) -> Markup:
-    """One line per series over the x positions; withheld points break the line and show as
-    hatched boxes on the axis."""
+    """One line per series over the x positions. A withheld point breaks its line and is shown
+    as a hatched box in a strip under the x axis, one row per series, never on the value
+    scale."""
     xs = [d.label for d in series[0].points] if series else []
     vmax = max((d.value for s in series for d in s.points if d.value is not None), default=0)
     step = nice_step(vmax)
@@ -119,16 +121,17 @@ def line_chart(cid: str, title: str, series: Sequence[Series]) -> Markup:
         return base - v / ymax * PLOT_H
 
     body = [_y_axis(ymax, step, py), _x_axis(xs, px, base)]
-    body += [_line(cid, s, i, px, py, base) for i, s in enumerate(series)]
-    legend_top = base + XAXIS + 8
-    body.append(_legend(series, legend_top))
+    body += [_line(s, i, px, py) for i, s in enumerate(series)]
+    strip, strip_h = _withheld_strip(cid, series, px, base + XAXIS)
+    legend_top = base + XAXIS + strip_h + 8
+    body += [strip, _legend(series, legend_top)]
     height = legend_top + LEGEND_ROW * math.ceil(len(series) / 2) + 4
     groups = [Group(s.label, s.points) for s in series]
-    return frame(cid, title, describe(title, groups), WIDTH, height, "".join(body))
+    return frame(cid, title, describe(title, groups), LINE_WIDTH, height, "".join(body))
 
 
 def _x_positions(count: int) -> list[float]:
-    inner = WIDTH - LEFT - RIGHT - 24
+    inner = LINE_WIDTH - LEFT - RIGHT - 24
     if count <= 1:
         return [LEFT + 12 + inner / 2] * count
     return [LEFT + 12 + i * inner / (count - 1) for i in range(count)]
@@ -140,29 +143,29 @@ def _y_axis(ymax: float, step: float, py: Callable[[float], float]) -> str:
     for k in range(ticks + 1):
         v = k * step
         y = py(v)
-        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{n(y)}" y2="{n(y)}"'
+        out.append(f'<line x1="{LEFT}" x2="{LINE_WIDTH - RIGHT}" y1="{n(y)}" y2="{n(y)}"'
                    f' stroke="{RULE}" stroke-width="1"/>')
         text = number(int(v)) if float(v).is_integer() else f"{v:g}"
-        out.append(label(LEFT - 6, y + 4, text, size=11, anchor="end", fill=MUTED))
+        out.append(label(LEFT - 6, y + 4, text, size=12, anchor="end", fill=MUTED))
     return "".join(out)
 
 
 def _x_axis(xs: list[str], px: list[float], base: float) -> str:
     if not xs:
         return ""
-    longest = max(len(x) for x in xs) * 11 * 0.56 + 8
+    longest = max(len(x) for x in xs) * 12 * 0.56 + 8
     room = (px[-1] - px[0]) / max(1, len(xs) - 1) if len(xs) > 1 else longest
     every = max(1, math.ceil(longest / max(room, 1)))
-    out = [f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{n(base)}" y2="{n(base)}"'
+    out = [f'<line x1="{LEFT}" x2="{LINE_WIDTH - RIGHT}" y1="{n(base)}" y2="{n(base)}"'
            f' stroke="{INK}" stroke-width="1"/>']
     for i, (text, x) in enumerate(zip(xs, px, strict=True)):
         if i % every == 0:
-            out.append(label(x, base + 18, fit(text, longest * every, 11), size=11,
+            out.append(label(x, base + 18, fit(text, longest * every, 12), size=12,
                              anchor="middle", fill=MUTED, full=text))
     return "".join(out)
 
 
-def _line(cid: str, s: Series, i: int, px: list[float], py: Callable[[float], float], base: float) -> str:
+def _line(s: Series, i: int, px: list[float], py: Callable[[float], float]) -> str:
     stroke, pattern = colour(i), dash(i)
     dashes = f' stroke-dasharray="{pattern}"' if pattern else ""
     out, run = [], []
@@ -170,9 +173,6 @@ def _line(cid: str, s: Series, i: int, px: list[float], py: Callable[[float], fl
         if d.value is None:
             out.append(_path(run, stroke, dashes))
             run = []
-            off = 12 + 11 * i
-            out.append(withheld_box(cid, x - 4, base - off, 8, 8,
-                                    f"{s.label}, {d.label}: {d.text}, withheld"))
             continue
         y = py(d.value)
         run.append((x, y))
@@ -180,6 +180,24 @@ def _line(cid: str, s: Series, i: int, px: list[float], py: Callable[[float], fl
                    f"<title>{_tip(s.label, d)}</title></circle>")
     out.append(_path(run, stroke, dashes))
     return "".join(out)
+
+
+def _withheld_strip(cid: str, series: Sequence[Series], px: list[float],
+                    top: float) -> tuple[str, float]:
+    """Rows of hatched boxes under the axis where a series' value is withheld."""
+    rows = [(i, s) for i, s in enumerate(series) if any(d.withheld for d in s.points)]
+    if not rows:
+        return "", 0.0
+    out = [label(0, top + 11, "Withheld:", size=12, fill=MUTED)]
+    for r, (i, s) in enumerate(rows):
+        y = top + 16 + r * STRIP_ROW
+        pattern = dash(i)
+        dashes = f' stroke-dasharray="{pattern}"' if pattern else ""
+        out.append(f'<line x1="{LEFT - 30}" x2="{LEFT - 8}" y1="{n(y + 5)}" y2="{n(y + 5)}"'
+                   f' stroke="{colour(i)}" stroke-width="2.5"{dashes}/>')
+        out += [withheld_box(cid, x - 5, y, 10, 10, f"{s.label}, {d.label}: {d.text}, withheld")
+                for x, d in zip(px, s.points, strict=True) if d.withheld]
+    return "".join(out), 16 + len(rows) * STRIP_ROW
 
 
 def _tip(series: str, d: Datum) -> str:
@@ -195,7 +213,7 @@ def _path(points: list[tuple[float, float]], stroke: str, dashes: str) -> str:
 
 def _legend(series: Sequence[Series], top: float) -> str:
     out = []
-    col_w = (WIDTH - LEFT) / 2
+    col_w = (LINE_WIDTH - LEFT) / 2
     for i, s in enumerate(series):
         x = LEFT + (i % 2) * col_w
         y = top + (i // 2) * LEGEND_ROW
@@ -204,5 +222,5 @@ def _legend(series: Sequence[Series], top: float) -> str:
         out.append(f'<line x1="{n(x)}" x2="{n(x + 28)}" y1="{n(y + 8)}" y2="{n(y + 8)}"'
                    f' stroke="{colour(i)}" stroke-width="2.5"{dashes}/>')
         out.append(f'<circle cx="{n(x + 14)}" cy="{n(y + 8)}" r="3.5" fill="{colour(i)}"/>')
-        out.append(label(x + 34, y + 12, fit(s.label, col_w - 40, 12), size=12, full=s.label))
+        out.append(label(x + 34, y + 13, fit(s.label, col_w - 40, 13), size=13, full=s.label))
     return "".join(out)

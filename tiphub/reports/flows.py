@@ -20,10 +20,9 @@ from markupsafe import Markup
 
 from tiphub.reports.svg import MUTED, WITHHELD_FILL, Datum, colour, esc, fit, frame, label, n, spoken
 
-WIDTH = 480
-LEFT_BAR, RIGHT_BAR, BAR_W = 156.0, 314.0, 10.0
-LABEL_W = 150.0
-SLOT_MIN, GAP, STUB = 34.0, 8.0, 3.0
+WIDTH = 520
+LEFT_BAR, RIGHT_BAR, BAR_W = 150.0, 300.0, 10.0
+SLOT_MIN, GAP, STUB = 36.0, 8.0, 3.0
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def flow_chart(cid: str, title: str, sources: Sequence[Datum], targets: Sequence
     body += [_node(node, LEFT_BAR, colour(i), "end") for i, node in enumerate(left)]
     body += [_node(node, RIGHT_BAR, MUTED, "start") for node in right]
     return frame(cid, title, _describe(title, sources, targets, links), WIDTH, height,
-                 "".join(body))
+                 "".join(body), kind="flows")
 
 
 def _scale(links: Sequence[Link], nodes: int) -> float:
@@ -76,12 +75,13 @@ def _stack(nodes: list[_Node]) -> float:
 def _node(node: _Node, x: float, fill: str, anchor: str) -> str:
     d = node.datum
     text_x = x - 6 if anchor == "end" else x + BAR_W + 6
+    room = text_x if anchor == "end" else WIDTH - text_x
     value = f"{d.text} (withheld)" if d.withheld else d.text
     return (f'<rect x="{n(x)}" y="{n(node.top)}" width="{BAR_W}" height="{n(node.height)}"'
             f' fill="{fill}"><title>{esc(spoken(d))}</title></rect>'
-            + label(text_x, node.top + 12, fit(d.label, LABEL_W, 13), size=13, anchor=anchor,
+            + label(text_x, node.top + 13, fit(d.label, room, 14), size=14, anchor=anchor,
                     full=d.label)
-            + label(text_x, node.top + 27, value, size=12, anchor=anchor, fill=MUTED))
+            + label(text_x, node.top + 29, value, size=13, anchor=anchor, fill=MUTED))
 
 
 def _band(cid: str, link: Link, src: _Node, dst: _Node, scale: float) -> str:

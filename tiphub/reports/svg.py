@@ -90,12 +90,13 @@ def withheld_box(cid: str, x: float, y: float, w: float, h: float, tip: str) -> 
             f' stroke="{WITHHELD_FILL}" stroke-width="1"><title>{esc(tip)}</title></rect>')
 
 
-def frame(cid: str, title: str, desc: str, width: float, height: float, body: str) -> Markup:
+def frame(cid: str, title: str, desc: str, width: float, height: float, body: str,
+          kind: str = "") -> Markup:
     """The accessible outer ``<svg>``: ``role="img"`` named by its title and described in
     words by its desc. No ``xmlns``: inline SVG in HTML needs none, and the report then holds
     no URL at all."""
     return Markup(
-        f'<svg class="chart" role="img"'
+        f'<svg class="{esc(("chart " + kind).strip())}" role="img"'
         f' viewBox="0 0 {n(width)} {n(height)}" aria-labelledby="{cid}-title {cid}-desc"'
         f' font-family="{FONT}">'
         f'<title id="{cid}-title">{esc(title)}</title><desc id="{cid}-desc">{esc(desc)}</desc>'

@@ -1,10 +1,14 @@
 """Disclosure control for count tables that leave the hub: primary and secondary cell suppression.
 
 >>> t = suppress([[3, 40, 25], [12, 30, 0], [20, 15, 18]], k=10)
->>> [[t.display(i, j) for j in range(3)] for i in range(3)]
-[['<10', 'x', '25'], ['x', '30', '0'], ['20', '15', '18']]
->>> is_safe(t)
-True
+>>> for row in t.rows():  # totals last
+...     print(row)
+['<10', '40', 'x', '68']
+['12', '30', '0', '42']
+['x', '15', 'x', '53']
+['35', '85', '43', '163']
+>>> attacker_intervals(t)[0][0], is_safe(t)
+((1.0, 9.0), True)
 
 What is published
     A 2-D table of counts with its row totals, column totals and grand total (``with_totals``).
@@ -30,6 +34,9 @@ The guarantee (checked by :func:`is_safe`)
       at most ``k - 2``): the attacker cannot narrow a ``"<10"`` cell to fewer than
       ``min_range + 1`` possible counts.  A ``"<k"`` mark itself already says "between 1 and
       k-1"; this is the part the rest of the table must not give away.
+    When no suppression pattern can give this (rare, tiny tables such as ``[1, 1]``),
+    :func:`suppress` raises :class:`UnprotectableTable` rather than return an unsafe table.
+    ``k`` must be at least 3: with ``k = 2`` the mark ``"<2"`` would mean "exactly 1".
     For a 2-D table with totals the constraints form a network (a totally unimodular system),
     so the LP bounds are whole numbers and every whole number in between is a possible count:
     the guarantee holds against an attacker who solves the integer problem too.  For stacked
@@ -130,8 +137,12 @@ _Interval = tuple[float, float]
 class UnprotectableTable(InvalidInput):
     """No suppression pattern gives the required protection.
 
-    Only tiny degenerate tables get here (for instance when ``min_range`` is larger than the
-    table's structure allows); lower ``min_range`` or publish the table at a coarser level.
+    It is raised, never a silently unsafe table, when even hiding every non-zero value leaves
+    a small value pinned.  Typical case: ``[1, 1]`` with total 2 -- three ``"<10"`` marks, and
+    since a ``"<10"`` cell is at least 1 (zeros are shown), both cells must be 1.  Also when
+    ``min_range`` asks for more than the table allows.  Remedies: ``protect_zeros=True`` (then
+    ``"<k"`` covers 0 as well; it has not failed in our property tests with the default
+    ``min_range``), a smaller ``min_range``, or a coarser table.
     """
 
 
@@ -254,8 +265,9 @@ def suppress(
 ) -> SuppressedTable:
     """Hide small cells and enough others that no hidden cell can be worked out.
 
-    >>> suppress([4, 30, 22], k=10).rows()
-    [['<10', 'x', '22', '56'], ['<10', 'x', '22', '56']]
+    >>> t = suppress([4, 30, 22], k=10)
+    >>> [t.display(0, j) for j in range(3)], t.display_grand_total()
+    (['<10', '30', 'x'], '56')
 
     ``counts``: rows of non-negative integers (a flat list is a one-row table).
     ``k``: minimum publishable count; values in ``(0, k)`` are shown as ``"<k"``.
@@ -282,19 +294,57 @@ def suppress_stacked(
     """Protect tables published per block *and* summed over blocks, all with their totals.
 
     >>> st = suppress_stacked([[[3, 20], [15, 30]], [[12, 18], [25, 40]]], k=10)
-    >>> st.total.rows()[0], is_safe(st)
-    (['15', '38', '53'], True)
+    >>> st.blocks[0].rows(), st.total.rows()[-1], is_safe(st)
+    ([['<10', 'x', '23'], ['x', 'x', '45'], ['18', '50', '68']], ['55', '108', '163'], True)
 
     Every block must have the same shape (use zeros for missing cells).  The published set is
     each block with its row, column and grand totals and the summed table with its totals.
+    In three dimensions a small cell needs a 2 x 2 x 2 cube of hidden cells around it (a
+    2 x 2 rectangle in one table is reopened by the others), so expect more suppression than
+    in each table alone.
     """
-    if not blocks:
-        raise InvalidInput("suppress_stacked needs at least one block")
-    inner = np.stack([_as_table(b) for b in blocks])
+    tables = [_as_table(b) for b in blocks]
+    if not tables or any(t.shape != tables[0].shape for t in tables):
+        raise InvalidInput("suppress_stacked needs one or more blocks, all of the same shape")
+    inner = np.stack(tables)
     prob = _Problem.build(inner, k, protect_zeros, min_range, True)
     supp = prob.small.copy()
+    _protect_slices(prob, supp)
     _protect_all(prob, _LPProtector(prob, supp))
+    _publish_pinned(prob, supp)
     return _to_stacked(prob, supp, inner)
+
+
+def _publish_pinned(prob: _Problem, supp: np.ndarray) -> None:
+    """Show complements the attacker can compute anyway: it tells them nothing new.
+
+    Every feasible table already agrees on a pinned value, so adding it as published leaves
+    every other range as it was.  (Only the slice pass can leave such cells.)
+    """
+    extra = np.flatnonzero(supp & ~prob.small)
+    need = np.full(prob.values.size, _TOL)
+    lo, hi = _lp_extremes(prob, supp, extra, informed=True, need=need)
+    supp[extra[hi[extra] - lo[extra] < _TOL]] = False
+
+
+def _protect_slices(prob: _Problem, supp: np.ndarray) -> None:
+    """Fast first pass for a 3-D table: protect every 2-D sub-table by flows until stable.
+
+    Each published 2-D table is then safe on its own; the LP pass that follows only has to
+    repair what combining the sub-tables gives away, which is rare.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for axis, size in enumerate(prob.shape):
+            for index in range(size):
+                sub, flat = prob.slice_at(axis, index)
+                sub_supp = supp[flat]
+                before = int(sub_supp.sum())
+                _protect_all(sub, _FlowProtector(sub, sub_supp))
+                if int(sub_supp.sum()) != before:
+                    supp[flat] = sub_supp
+                    changed = True
 
 
 def attacker_intervals(
@@ -368,7 +418,7 @@ class _Problem:
         with_totals: bool,
     ) -> _Problem:
         lb0 = 0 if protect_zeros else 1
-        _check_k(k, lb0)
+        _check_k(k)
         width = k // 2 if min_range is None else int(min_range)
         if width < 1:
             raise InvalidInput("min_range must be at least 1", hint="the default is k // 2")
@@ -399,11 +449,24 @@ class _Problem:
         """How far a hidden value may go (down, up) within its own known bounds."""
         return self.values[e] - self.lo[e], self.hi[e] - self.values[e]
 
+    def slice_at(self, axis: int, index: int) -> tuple[_Problem, np.ndarray]:
+        """The 2-D sub-table with ``axis`` fixed at ``index`` (margins included), and its
+        positions in this problem's flat arrays."""
+        where = np.take(np.arange(self.values.size).reshape(self.shape), index, axis=axis)
+        flat = where.ravel()
+        sub = _Problem(
+            shape=where.shape, values=self.values[flat], lines=_lines(where.shape),
+            small=self.small[flat], cost=self.cost[flat], lo=self.lo[flat], hi=self.hi[flat],
+            k=self.k, lb0=self.lb0, width=self.width, protect_zeros=self.protect_zeros,
+            min_range_arg=self.min_range_arg,
+        )
+        return sub, flat
 
-def _check_k(k: int, lb0: int) -> None:
-    if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 2 + lb0:
+
+def _check_k(k: int) -> None:
+    if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 3:
         raise InvalidInput(
-            f"k must be an integer of at least {2 + lb0}",
+            "k must be an integer of at least 3",
             hint="with k this small a '<k' mark would itself reveal the count; k=10 is usual",
         )
 
@@ -509,10 +572,12 @@ def _protect_one(prob: _Problem, p: _Protector, e: int) -> None:
     if up + down < w - _TOL and down < own_down - _TOL:
         down = p.augment(e, False, min(own_down, w - up))
     if up + down < w - _TOL:
+        where = tuple(int(i) for i in np.unravel_index(e, prob.shape))
         raise UnprotectableTable(
-            f"a small value at position {np.unravel_index(e, prob.shape)} (totals last) cannot "
-            f"be given a range of {w} whatever is suppressed",
-            hint="lower min_range, or publish this table at a coarser level",
+            f"the small value at index {where} (totals are the last row and column) cannot be "
+            f"given a range of {w} whatever is suppressed: the published marks and totals pin it",
+            hint="pass protect_zeros=True (then '<k' means 0 to k-1, which typically suffices), "
+            "lower min_range, or publish this table at a coarser level",
         )
 
 
@@ -626,35 +691,40 @@ class _FlowProtector:
 
 
 class _LPProtector:
-    """Any table with margins: ranges and repairs by linear programming (HiGHS)."""
+    """Any table with margins: ranges and repairs by linear programming (HiGHS).
+
+    Feasible points found along the way stay feasible as suppression grows, so their spread
+    (``seen``) is a free lower bound on every range.
+    """
 
     def __init__(self, prob: _Problem, supp: np.ndarray) -> None:
         self.prob, self.supp = prob, supp
+        self.seen = (prob.values.astype(float), prob.values.astype(float))
+        need = np.where(prob.small, prob.width, np.inf)
+        _lp_extremes(prob, supp, np.flatnonzero(prob.small), informed=True, need=need,
+                     seen=self.seen, scatter=True)
 
     def quick_room(self, e: int, up: bool) -> float:
-        return 0.0
+        lo, hi = self.seen
+        return float(hi[e] - self.prob.values[e] if up else self.prob.values[e] - lo[e])
 
     def room(self, e: int, up: bool) -> float:
         need = np.full(self.prob.values.size, np.inf)
-        lo, hi = _lp_extremes(self.prob, self.supp, np.array([e]), informed=True, need=need,
-                              sides=(not up, up))
-        return float(hi[e] - self.prob.values[e] if up else self.prob.values[e] - lo[e])
+        _lp_extremes(self.prob, self.supp, np.array([e]), informed=True, need=need,
+                     sides=(not up, up), seen=self.seen)
+        return self.quick_room(e, up)
 
     def augment(self, e: int, up: bool, target: float) -> float:
-        got = self.room(e, up)
-        if got >= target - _TOL:
-            return target
+        got = self.quick_room(e, up)  # the caller has just measured it exactly
         moved = _cheapest_change(self.prob, self.supp, e, target if up else -target)
         if moved is None:
-            best = _largest_change(self.prob, e, up)
-            if best <= got + _TOL:
+            target = _largest_change(self.prob, e, up)
+            if target <= got + _TOL:
                 return got
-            target = best
-            moved = _cheapest_change(self.prob, self.supp, e, best if up else -best)
-            if moved is None:
-                return got
-        self.supp[moved] = True
-        return target
+            moved = _cheapest_change(self.prob, self.supp, e, target if up else -target)
+        if moved is not None:
+            self.supp[moved] = True
+        return self.room(e, up)
 
 
 def _change_lp(prob: _Problem, e: int):
@@ -710,33 +780,38 @@ def _lp_extremes(
     informed: bool,
     need: np.ndarray | None = None,
     sides: tuple[bool, bool] = (True, True),
+    seen: tuple[np.ndarray, np.ndarray] | None = None,
+    scatter: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Attacker's (min, max) for each target, by component.
+    """Attacker's (min, max) for each target, one connected component at a time.
 
     With ``need``, a target whose known range already reaches ``need`` is not solved further
-    (the returned bounds are then inner bounds: values the attacker cannot rule out).
+    (the bounds are then inner bounds: values the attacker cannot rule out).  ``seen`` holds
+    the spread of feasible points found so far; it is used and updated in place.
     """
     lo_all, hi_all = _attacker_bounds(prob, informed)
-    lo = prob.values.astype(float)
-    hi = lo.copy()
+    seen_lo, seen_hi = seen or (prob.values.astype(float), prob.values.astype(float))
     hidden = np.flatnonzero(supp)
     if hidden.size == 0:
-        return lo, hi
+        return seen_lo, seen_hi
     a, b = _attacker_system(prob, supp, hidden)
     _, label = csgraph.connected_components(abs(a.T @ a) > 0, directed=False)
     wanted = set(int(t) for t in targets)
+    scatter = scatter or (need is not None and len(wanted) > 1)
     for comp in np.unique(label[np.searchsorted(hidden, targets)]):
         cols = np.flatnonzero(label == comp)
+        ents = hidden[cols]
         rows = np.flatnonzero(abs(a[:, cols]).sum(axis=1) > 0)
-        sub = _Sub(a[rows][:, cols], b[rows], lo_all[hidden[cols]], hi_all[hidden[cols]],
-                   prob.values[hidden[cols]].astype(float))
-        if need is not None and cols.size >= _SCATTER_FROM:
+        sub = _Sub(a[rows][:, cols], b[rows], lo_all[ents], hi_all[ents],
+                   seen_lo[ents].copy(), seen_hi[ents].copy())
+        if scatter and cols.size >= _SCATTER_FROM:
             sub.scatter(_SCATTER_ROUNDS)
-        for pos, ent in enumerate(hidden[cols]):
+        for pos, ent in enumerate(ents):
             if int(ent) in wanted:
                 goal = np.inf if need is None else need[ent]
-                lo[ent], hi[ent] = sub.extremes(pos, goal, sides)
-    return lo, hi
+                sub.extremes(pos, goal, sides)
+        seen_lo[ents], seen_hi[ents] = sub.seen_lo, sub.seen_hi
+    return seen_lo, seen_hi
 
 
 def _attacker_bounds(prob: _Problem, informed: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -763,10 +838,7 @@ class _Sub:
     lo: np.ndarray
     hi: np.ndarray
     seen_lo: np.ndarray
-    seen_hi: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        self.seen_hi = self.seen_lo.copy()
+    seen_hi: np.ndarray
 
     def extremes(self, pos: int, goal: float, sides: tuple[bool, bool]) -> tuple[float, float]:
         """(min, max) of variable ``pos``; stops once the range reaches ``goal``."""

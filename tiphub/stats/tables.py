@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from tiphub.errors import InvalidInput
+from tiphub.stats.cubes import cube_for
 from tiphub.stats.dimensions import NOT_RECORDED, Dimension, dimension, group_columns
 from tiphub.store import schema as t
 
@@ -46,8 +47,15 @@ class Filters:
     year: int | None = None
     organisation_id: int | None = None
 
-    def clauses(self) -> list[Any]:
-        c = t.case_records.c
+    def used(self) -> set[str]:
+        """Record columns the filters test."""
+        return {col for col, value in (("country_of_exploitation", self.country),
+                                       ("exploitation_region", self.region), ("year", self.year),
+                                       ("organisation_id", self.organisation_id))
+                if value is not None}
+
+    def clauses(self, table: Any = None) -> list[Any]:
+        c = (table if table is not None else t.case_records).c
         out = []
         if self.country:
             out.append(c.country_of_exploitation == self.country)
@@ -96,12 +104,26 @@ def compute(conn: Connection, name: str, filters: Filters, by: str | None = None
                         else spec.rows)
     col_dim = dimension(by or spec.columns)
     cols = group_columns([row_dim, col_dim])
-    table = t.case_records
-    query = select(*[table.c[c] for c in cols], func.count()).where(*filters.clauses())
+    return fold(spec, row_dim, col_dim, cols, grouped_counts(conn, cols, filters))
+
+
+def grouped_counts(conn: Connection, cols: list[str], filters: Filters,
+                   *, use_cubes: bool = True) -> list[tuple[Any, ...]]:
+    """``(values of cols..., count)`` for the records matching ``filters`` — from a summary cube
+    when one holds the columns, else from the records."""
+    cube = cube_for(cols, filters.used()) if use_cubes else None
+    if cube is not None:
+        table = t.stat_cubes
+        count = func.sum(table.c.n)
+        where = [table.c.cube == cube, *filters.clauses(table)]
+    else:
+        table = t.case_records
+        count = func.count()
+        where = filters.clauses(table)
+    query = select(*[table.c[c] for c in cols], count).where(*where)
     if cols:
         query = query.group_by(*[table.c[c] for c in cols])
-    groups = [tuple(r) for r in conn.execute(query)]
-    return fold(spec, row_dim, col_dim, cols, groups)
+    return [(*r[:-1], int(r[-1] or 0)) for r in conn.execute(query)]
 
 
 def _pick(dim: Dimension, cols: list[str]) -> list[int]:

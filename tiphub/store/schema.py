@@ -66,7 +66,6 @@ case_records = Table(
         "submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
     ),
     Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
-    Column("schema_version", String(64), nullable=False),
     Column("local_id", String(128)),
     Column("row_number", Integer, nullable=False),
     Column("year", Integer),
@@ -74,10 +73,36 @@ case_records = Table(
     *[Column(name, String(48)) for name in SINGLE_FIELDS],
     *[Column(f"{g}_{part}", Integer) for g in FLAG_GROUPS for part in ("yes", "known")],
     Column("extra", Text),
+    # few indexes on purpose: each one slows bulk imports; statistics scan anyway
     Index(None, "submission_id"),
-    Index(None, "organisation_id"),
     Index(None, "country_of_exploitation", "year"),
-    Index(None, "year"),
+)
+
+stat_cubes = Table(
+    "stat_cubes",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column(
+        "submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("cube", String(16), nullable=False),
+    Column("organisation_id", Integer, nullable=False),
+    Column("data_source", String(48)),
+    Column("year", Integer),
+    Column("year_band", String(16)),
+    Column("gender", String(48)),
+    Column("age_band", String(48)),
+    Column("majority_status", String(48)),
+    Column("forms_yes", Integer),
+    Column("means_yes", Integer),
+    Column("recruiters_yes", Integer),
+    Column("citizenship", String(48)),
+    Column("citizenship_region", String(48)),
+    Column("country_of_exploitation", String(48)),
+    Column("exploitation_region", String(48)),
+    Column("n", Integer, nullable=False),
+    Index(None, "cube"),
+    Index(None, "submission_id"),
 )
 
 quarantine = Table(

@@ -166,8 +166,21 @@ def _variants(name: str) -> tuple[list[str], list[str]]:
     return full, short
 
 
+def _is_abbreviation(alias: str) -> bool:
+    return not any(ch.islower() for ch in alias)
+
+
+@cache
+def _abbreviations() -> dict[str, str]:
+    """Upper-case aliases ("UK", "DRC", "EE. UU."): they match upper-case text only, so that
+    "us" or "Uk" is not read as a country."""
+    rows = read_csv("country_aliases.csv")
+    return {lookup_key(r["alias"]): r["iso3"] for r in rows if _is_abbreviation(r["alias"])}
+
+
 def _name_entries() -> list[tuple[int, str, str]]:
-    entries = [(_ALIAS, row["alias"], row["iso3"]) for row in read_csv("country_aliases.csv")]
+    aliases = [row for row in read_csv("country_aliases.csv") if not _is_abbreviation(row["alias"])]
+    entries = [(_ALIAS, row["alias"], row["iso3"]) for row in aliases]
     entries.append((_ISO_NAME, "Kosovo", "XKX"))
     for record in pycountry.countries:
         for name in _iso_names(record):
@@ -245,7 +258,11 @@ _WITHIN = {
 def _by_code(text: str) -> str | None:
     if _NUMERIC.fullmatch(text):
         return _codes().get(text.zfill(3))
-    return _codes().get(text) if _UPPER_CODE.fullmatch(text) else None
+    if _UPPER_CODE.fullmatch(text):
+        return _codes().get(text) or _abbreviations().get(text.lower())
+    if _is_abbreviation(text):
+        return _abbreviations().get(lookup_key(text))
+    return None
 
 
 def _trim(words: list[str], leading: frozenset[str], trailing: frozenset[str]) -> list[str]:
@@ -278,10 +295,17 @@ def _resolve_bracketed(text: str) -> str | None:
     inner = _resolve(" ".join(_BRACKETS.findall(text)))
     outer = _resolve(outer_text)
     if inner and outer and inner != outer:
-        return inner if _WITHIN.get(inner) == outer else outer if _WITHIN.get(outer) == inner else None
+        return _within_the_other(inner, outer)
     if inner:
         return inner
     return outer if outer and lookup_key(outer_text) not in _VAGUE_ROOTS else None
+
+
+def _within_the_other(first: str, second: str) -> str | None:
+    """The one of two countries that lies within the other, if either does."""
+    if _WITHIN.get(first) == second:
+        return first
+    return second if _WITHIN.get(second) == first else None
 
 
 @lru_cache(maxsize=8192)
@@ -291,8 +315,8 @@ def country(text: str) -> Country | None:
     case, with or without accents and punctuation. ``None`` when nothing matches, or when the
     text fits two countries equally well ("Congolese", "Korea").
 
-    >>> country("Côte d’Ivoire").iso3, country("vietnamita").iso3, country("Chinese (Hong Kong)").iso3
-    ('CIV', 'VNM', 'HKG')
+    >>> [country(text).iso3 for text in ("Côte d’Ivoire", "vietnamita", "Chinese (Hong Kong)")]
+    ['CIV', 'VNM', 'HKG']
     """
     iso3 = _resolve(text)
     return _table()[iso3] if iso3 else None

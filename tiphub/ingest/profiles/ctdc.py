@@ -11,7 +11,6 @@ from tiphub.ingest.profiles.base import (
     Finisher,
     Problem,
     Profile,
-    ctdc_group_rule,
     majority_from_band,
 )
 from tiphub.vocab.codes import ANALYTIC
@@ -76,6 +75,7 @@ class CtdcSynthetic(Profile):
     description = "CTDC global synthetic dataset (27 columns, every edition)"
     signature = ("yearofregistration", "agebroad", "meansthreats", "meansabusepsyphysex",
                  "traffickmonths")
+    group_rule = "ctdc"
 
     def columns(self) -> list[Col]:
         rename = (("typeOf", "sectorOf"),)
@@ -100,8 +100,7 @@ class CtdcSynthetic(Profile):
             *flags("recruiters", RECRUITERS),
         ]
 
-    def finishers(self, present_bits: dict[str, int]) -> list[Finisher]:
-        group_rule = ctdc_group_rule(present_bits)
+    def finishers(self) -> list[Finisher]:
         status_i = FIELD_INDEX["majority_status"]
         band_i = FIELD_INDEX["age_band"]
         minors, adults = ANALYTIC.minor_bands, ANALYTIC.adult_bands
@@ -111,7 +110,7 @@ class CtdcSynthetic(Profile):
             rec[status_i] = "minor" if band in minors else "adult" if band in adults else (
                 "unknown" if band == "unknown" else None)
 
-        return [group_rule, majority]
+        return [majority]
 
 
 KANON_MEANS = {
@@ -180,7 +179,7 @@ class CtdcKanon(Profile):
     def raw_columns(self) -> tuple[str, ...]:
         return tuple(KANON_NOT_SPECIFIED.values())
 
-    def finishers(self, present_bits: dict[str, int]) -> list[Finisher]:
+    def finishers(self) -> list[Finisher]:
         slots = [(GROUP_SLOTS[g], KANON_NOT_SPECIFIED.get(g)) for g in GROUP_SLOTS]
 
         def not_specified(rec: list[Any], problems: list[Problem], raw: dict[str, str]) -> None:
@@ -208,6 +207,7 @@ class CtdcVictimPerpetrator(Profile):
     schema_version = "ctdc-vp/2022"
     description = "CTDC victim–perpetrator synthetic dataset (2022, UN regions)"
     signature = ("yearregister", "uncooregion", "uncoeregion", "ipexploiter", "iprelation")
+    group_rule = "ctdc"
 
     def columns(self) -> list[Col]:
         return [
@@ -226,10 +226,8 @@ class CtdcVictimPerpetrator(Profile):
     def raw_columns(self) -> tuple[str, ...]:
         return ("yearRegister",)
 
-    def finishers(self, present_bits: dict[str, int]) -> list[Finisher]:
+    def finishers(self) -> list[Finisher]:
         year_i, band_i = FIELD_INDEX["year"], FIELD_INDEX["year_band"]
-        group_rule = ctdc_group_rule(present_bits)
-
         def years(rec: list[Any], problems: list[Problem], raw: dict[str, str]) -> None:
             hit = VP_YEARS.get(raw.get("yearRegister", "").strip())
             if hit is None:
@@ -237,4 +235,4 @@ class CtdcVictimPerpetrator(Profile):
             else:
                 rec[year_i], rec[band_i] = hit
 
-        return [years, group_rule]
+        return [years]

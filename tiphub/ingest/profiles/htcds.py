@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tiphub.ingest.profiles.base import FIELD_INDEX, Col, Finisher, Problem, Profile, majority_from_band
+from tiphub.ingest.profiles.base import (
+    FIELD_INDEX,
+    Col,
+    Finisher,
+    Problem,
+    Profile,
+    majority_from_band,
+)
 from tiphub.vocab.codes import ANALYTIC, htcds
 
 DURATION = {band: bounds for band, bounds in
@@ -65,7 +72,7 @@ class Htcds(Profile):
     def raw_columns(self) -> tuple[str, ...]:
         return ("prs_Birthdate", "vic_IdentificationDate", "vic_AgeAtIdentification", "prs_Id")
 
-    def finishers(self, present_bits: dict[str, int]) -> list[Finisher]:
+    def finishers(self) -> list[Finisher]:
         year_i, band_i = FIELD_INDEX["year"], FIELD_INDEX["age_band"]
         seen: set[str] = set()
 

@@ -2,11 +2,10 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 04:51:59.118312
+Create Date: 2026-11-29 05:05:32.457057
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -47,7 +46,6 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
-    sa.Column('schema_version', sa.String(length=64), nullable=False),
     sa.Column('local_id', sa.String(length=128), nullable=True),
     sa.Column('row_number', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=True),
@@ -81,9 +79,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_records_country_of_exploitation_year'), ['country_of_exploitation', 'year'], unique=False)
-        batch_op.create_index(batch_op.f('ix_case_records_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_records_submission_id'), ['submission_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_case_records_year'), ['year'], unique=False)
 
     op.create_table('country_aggregates',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -119,9 +115,40 @@ def upgrade() -> None:
     with op.batch_alter_table('quarantine', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quarantine_submission_id'), ['submission_id'], unique=False)
 
+    op.create_table('stat_cubes',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('cube', sa.String(length=16), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('data_source', sa.String(length=48), nullable=True),
+    sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('year_band', sa.String(length=16), nullable=True),
+    sa.Column('gender', sa.String(length=48), nullable=True),
+    sa.Column('age_band', sa.String(length=48), nullable=True),
+    sa.Column('majority_status', sa.String(length=48), nullable=True),
+    sa.Column('forms_yes', sa.Integer(), nullable=True),
+    sa.Column('means_yes', sa.Integer(), nullable=True),
+    sa.Column('recruiters_yes', sa.Integer(), nullable=True),
+    sa.Column('citizenship', sa.String(length=48), nullable=True),
+    sa.Column('citizenship_region', sa.String(length=48), nullable=True),
+    sa.Column('country_of_exploitation', sa.String(length=48), nullable=True),
+    sa.Column('exploitation_region', sa.String(length=48), nullable=True),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_stat_cubes_submission_id_submissions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_cubes'))
+    )
+    with op.batch_alter_table('stat_cubes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stat_cubes_cube'), ['cube'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stat_cubes_submission_id'), ['submission_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('stat_cubes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stat_cubes_submission_id'))
+        batch_op.drop_index(batch_op.f('ix_stat_cubes_cube'))
+
+    op.drop_table('stat_cubes')
     with op.batch_alter_table('quarantine', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quarantine_submission_id'))
 
@@ -131,9 +158,7 @@ def downgrade() -> None:
 
     op.drop_table('country_aggregates')
     with op.batch_alter_table('case_records', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_case_records_year'))
         batch_op.drop_index(batch_op.f('ix_case_records_submission_id'))
-        batch_op.drop_index(batch_op.f('ix_case_records_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_case_records_country_of_exploitation_year'))
 
     op.drop_table('case_records')
