@@ -35,7 +35,7 @@ def duckdb_tables(csv_path: Path) -> tuple[float, int]:
     import duckdb
 
     con = duckdb.connect()
-    con.execute(f"CREATE TABLE case_records AS SELECT * FROM read_csv_auto('{csv_path}', header=true, all_varchar=false)")
+    con.execute(f"CREATE TABLE case_records AS SELECT * FROM read_csv_auto('{csv_path}', header=true)")
 
     def run() -> int:
         cells = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,7 +39,7 @@ out = Console()
 err = Console(stderr=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -251,7 +251,8 @@ def _render_stats(result: StatTable, format: Format) -> str | None:
     out.print(table)
     known = ", ".join(f"{k} {v:.0%}" if v is not None else f"{k} withheld"
                       for k, v in result.completeness.items())
-    out.print(f"source: {result.source}; records: {result.records if result.records is not None else f'<{result.min_cell_size}'}; completeness: {known or '-'}")
+    records = result.records if result.records is not None else f"<{result.min_cell_size}"
+    out.print(f"source: {result.source}; records: {records}; completeness: {known or '-'}")
     for note in result.notes:
         out.print(f"[dim]• {note}[/dim]")
     return None

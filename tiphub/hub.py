@@ -148,7 +148,8 @@ class Hub:
         from tiphub.reports import write_report
 
         iso3 = self._country(country) if country else None
-        target = Path(path) if path else self.settings.home / "reports" / f"tiphub-{(iso3 or 'global').lower()}.html"
+        name = f"tiphub-{(iso3 or 'global').lower()}.html"
+        target = Path(path) if path else self.settings.home / "reports" / name
         return write_report(self, target, country=iso3)
 
     def demo(self, people: int = 1200, global_rows: int = 20_000, seed: int = 2024,

@@ -22,7 +22,8 @@ def many(n: int, **values: str) -> list[dict[str, str]]:
 
 
 def test_sex_age_margins_and_small_cells(any_hub: Hub, write) -> None:
-    rows = many(40) + many(30, ageBroad="9--17") + many(25, gender="Man") + many(3, gender="Man", ageBroad="0--8")
+    rows = (many(40) + many(30, ageBroad="9--17") + many(25, gender="Man")
+            + many(3, gender="Man", ageBroad="0--8"))
     load(any_hub, write, rows)
     t = any_hub.stats("sex-age")
     assert [r.code for r in t.rows] == ["female", "male"]

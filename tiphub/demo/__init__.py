@@ -14,8 +14,16 @@ Two kinds of data, both made up, none about a real person:
 >>> demo.country, demo.people
 ('GBR', 100)
 
+The national demo defaults to the United Kingdom (``GBR``): a destination country whose
+referral mechanism pools exactly these kinds of organisations, whose 2013 multi-list data
+is a reference for estimating the hidden number (domain.md §4), and whose caseload mixes
+names in Latin, Cyrillic and Arabic script and Vietnamese with diacritics — what record
+linkage has to cope with. Any ISO alpha-3 country works (``country="THA"``).
+
 The calibration tables are in :mod:`tiphub.demo.calibration` and
-:mod:`tiphub.demo.countries`; names are in ``data/names.json``.
+:mod:`tiphub.demo.countries`; names are in ``data/names.json``. Randomness comes only
+from generators seeded by ``seed`` (numpy ``SeedSequence`` streams and ``random.Random``
+instances), never from global state or today's date.
 """
 
 from .ctdc import EDITIONS as CTDC_EDITIONS
