@@ -326,9 +326,7 @@ def main() -> None:
         err.print("aborted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 — the message may hold personal data
-        import click
-
-        if isinstance(exc, click.ClickException):
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # a usage error from Typer's click
             exc.show()
             sys.exit(exc.exit_code)
         if os.environ.get("TIPHUB_DEBUG") == "1":

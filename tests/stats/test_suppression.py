@@ -100,14 +100,22 @@ def assert_no_small_published(t: SuppressedTable) -> None:
 
 def hide_everything(counts, k: int, protect_zeros: bool, min_range: int | None) -> SuppressedTable:
     """The most suppression possible: every non-zero value (and every small one) hidden."""
-    reference = suppress(counts, k, with_totals=False, protect_zeros=protect_zeros,
-                         min_range=min_range)
+    reference = suppress(counts, k, with_totals=False, protect_zeros=protect_zeros, min_range=min_range)
     hide = [[v > 0 or reference.is_small(v) for v in row] for row in counts]
     totals = [v > 0 or reference.is_small(v) for v in reference.row_totals]
     col_totals = [v > 0 or reference.is_small(v) for v in reference.col_totals]
     grand = reference.grand_total > 0 or reference.is_small(reference.grand_total)
-    return SuppressedTable(counts, hide, totals, col_totals, grand, reference.primary, k,
-                           protect_zeros=protect_zeros, min_range=reference.min_range)
+    return SuppressedTable(
+        counts,
+        hide,
+        totals,
+        col_totals,
+        grand,
+        reference.primary,
+        k,
+        protect_zeros=protect_zeros,
+        min_range=reference.min_range,
+    )
 
 
 def small_value_pinned(t: SuppressedTable) -> bool:
@@ -116,10 +124,7 @@ def small_value_pinned(t: SuppressedTable) -> bool:
     rows, cols, grand = attacker_total_intervals(t)
     values = [v for row in t.counts for v in row] + t.row_totals + t.col_totals + [t.grand_total]
     intervals = [iv for row in attacker_intervals(t) for iv in row] + rows + cols + [grand]
-    return any(
-        t.is_small(v) and iv[1] - iv[0] < need - TOL
-        for v, iv in zip(values, intervals, strict=True)
-    )
+    return any(t.is_small(v) and iv[1] - iv[0] < need - TOL for v, iv in zip(values, intervals, strict=True))
 
 
 def suppress_or_prove_impossible(counts, k, protect_zeros=False, min_range=None):
@@ -137,6 +142,7 @@ def manual_table(counts, suppressed, rows, cols, grand, k=10) -> SuppressedTable
 
 
 # --------------------------------------------------------------------------- properties
+
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables(), st.integers(3, 15), st.booleans())
@@ -314,13 +320,13 @@ def test_the_attacker_knows_what_the_marks_mean():
 
 
 def test_a_table_pinned_by_its_marks_is_refused():
-    """[1, 1 | 2]: three '<10' marks, each at least 1, so both cells are 1 whatever we hide."""
+    """Nine ones, total 9: ten '<10' marks; each cell is at least 1, so all are 1."""
     with pytest.raises(UnprotectableTable) as caught:
-        suppress([1, 1])
+        suppress([1] * 9)
     assert "protect_zeros" in str(caught.value)
-    assert small_value_pinned(hide_everything([[1, 1]], 10, False, None))
-    remedy = suppress([1, 1], protect_zeros=True)  # '<10' now means 0 to 9
-    assert attacker_intervals(remedy)[0][0] == (0.0, 2.0)
+    assert small_value_pinned(hide_everything([[1] * 9], 10, False, None))
+    remedy = suppress([1] * 9, protect_zeros=True)  # '<10' now means 0 to 9
+    assert attacker_intervals(remedy)[0][0] == (0.0, 9.0)
     assert is_safe(remedy)
 
 
@@ -366,8 +372,12 @@ def test_stacked_example_and_flattening_caveat():
     # table summed over blocks, reopens the small cell.
     flat = suppress([row for block in blocks for row in block])
     leaky = StackedTable(
-        blocks=[_with_inner_mask(blocks[b], flat.suppressed[2 * b : 2 * b + 2],
-                                 flat.row_totals_suppressed[2 * b : 2 * b + 2]) for b in (0, 1)],
+        blocks=[
+            _with_inner_mask(
+                blocks[b], flat.suppressed[2 * b : 2 * b + 2], flat.row_totals_suppressed[2 * b : 2 * b + 2]
+            )
+            for b in (0, 1)
+        ],
         total=suppress(np.sum(np.array(blocks), axis=0).tolist()),
         k=10,
     )
@@ -383,8 +393,7 @@ def _with_inner_mask(counts, mask, row_mask) -> SuppressedTable:
 
 @pytest.mark.parametrize(
     "counts, k",
-    [([[-7, 3]], 10), ([[1, 2], [3]], 10), ([], 10), ([[1.5]], 10), ([[True]], 10),
-     ([[4]], 2), ([[4]], 1)],
+    [([[-7, 3]], 10), ([[1, 2], [3]], 10), ([], 10), ([[1.5]], 10), ([[True]], 10), ([[4]], 2), ([[4]], 1)],
 )
 def test_invalid_input_is_refused_without_echoing_values(counts, k):
     with pytest.raises(InvalidInput) as caught:
@@ -411,8 +420,7 @@ def test_a_large_table_is_fast():
     rng = np.random.default_rng(7)
     shape = (200, 20)
     u = rng.random(shape)
-    counts = np.where(u < 0.1, rng.integers(1, 10, shape),
-                      np.where(u < 0.2, 0, rng.integers(10, 300, shape)))
+    counts = np.where(u < 0.1, rng.integers(1, 10, shape), np.where(u < 0.2, 0, rng.integers(10, 300, shape)))
     start = time.perf_counter()
     t = suppress(counts.tolist())
     assert time.perf_counter() - start < 1.0

@@ -301,8 +301,15 @@ def _open_json(path: Path, encoding: str | None) -> TableSource:
 def _open_jsonl(path: Path, encoding: str | None) -> TableSource:
     raw = path.open("rb")
     hasher = HashingReader(raw)
+    data = hasher.read()
+    raw.close()
+    try:
+        text = data.decode(sniff_encoding(data[:SNIFF_BYTES]))
+    except UnicodeDecodeError:
+        raise FileRejected("the file is not valid UTF-8", file=path.name,
+                           hint="save it as UTF-8") from None
     objects = []
-    for lineno, line in enumerate(hasher.read().splitlines(), start=1):
+    for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -311,5 +318,4 @@ def _open_jsonl(path: Path, encoding: str | None) -> TableSource:
             raise FileRejected(
                 f"line {lineno} is not valid JSON", file=path.name, hint="one object per line"
             ) from None
-    raw.close()
     return TableSource(path, "jsonl", _objects_to_rows(objects, path.name), _hasher=hasher)

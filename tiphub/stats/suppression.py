@@ -455,9 +455,17 @@ class _Problem:
         where = np.take(np.arange(self.values.size).reshape(self.shape), index, axis=axis)
         flat = where.ravel()
         sub = _Problem(
-            shape=where.shape, values=self.values[flat], lines=_lines(where.shape),
-            small=self.small[flat], cost=self.cost[flat], lo=self.lo[flat], hi=self.hi[flat],
-            k=self.k, lb0=self.lb0, width=self.width, protect_zeros=self.protect_zeros,
+            shape=where.shape,
+            values=self.values[flat],
+            lines=_lines(where.shape),
+            small=self.small[flat],
+            cost=self.cost[flat],
+            lo=self.lo[flat],
+            hi=self.hi[flat],
+            k=self.k,
+            lb0=self.lb0,
+            width=self.width,
+            protect_zeros=self.protect_zeros,
             min_range_arg=self.min_range_arg,
         )
         return sub, flat
@@ -701,8 +709,9 @@ class _LPProtector:
         self.prob, self.supp = prob, supp
         self.seen = (prob.values.astype(float), prob.values.astype(float))
         need = np.where(prob.small, prob.width, np.inf)
-        _lp_extremes(prob, supp, np.flatnonzero(prob.small), informed=True, need=need,
-                     seen=self.seen, scatter=True)
+        _lp_extremes(
+            prob, supp, np.flatnonzero(prob.small), informed=True, need=need, seen=self.seen, scatter=True
+        )
 
     def quick_room(self, e: int, up: bool) -> float:
         lo, hi = self.seen
@@ -710,8 +719,9 @@ class _LPProtector:
 
     def room(self, e: int, up: bool) -> float:
         need = np.full(self.prob.values.size, np.inf)
-        _lp_extremes(self.prob, self.supp, np.array([e]), informed=True, need=need,
-                     sides=(not up, up), seen=self.seen)
+        _lp_extremes(
+            self.prob, self.supp, np.array([e]), informed=True, need=need, sides=(not up, up), seen=self.seen
+        )
         return self.quick_room(e, up)
 
     def augment(self, e: int, up: bool, target: float) -> float:
@@ -749,8 +759,11 @@ def _cheapest_change(prob: _Problem, supp: np.ndarray, e: int, delta: float):
     bounds[n + pos] = (max(-delta, 0), max(-delta, 0))
     price = np.where(supp[movable], 0.0, prob.cost[movable])
     res = linprog(
-        np.concatenate([price, price]), A_eq=a_eq, b_eq=np.zeros(a_eq.shape[0]),
-        bounds=bounds, method="highs",
+        np.concatenate([price, price]),
+        A_eq=a_eq,
+        b_eq=np.zeros(a_eq.shape[0]),
+        bounds=bounds,
+        method="highs",
     )
     if res.status != 0:
         return None
@@ -802,8 +815,9 @@ def _lp_extremes(
         cols = np.flatnonzero(label == comp)
         ents = hidden[cols]
         rows = np.flatnonzero(abs(a[:, cols]).sum(axis=1) > 0)
-        sub = _Sub(a[rows][:, cols], b[rows], lo_all[ents], hi_all[ents],
-                   seen_lo[ents].copy(), seen_hi[ents].copy())
+        sub = _Sub(
+            a[rows][:, cols], b[rows], lo_all[ents], hi_all[ents], seen_lo[ents].copy(), seen_hi[ents].copy()
+        )
         if scatter and cols.size >= _SCATTER_FROM:
             sub.scatter(_SCATTER_ROUNDS)
         for pos, ent in enumerate(ents):
@@ -863,8 +877,7 @@ class _Sub:
         return self._run(c)
 
     def _run(self, c: np.ndarray) -> float:
-        res = linprog(c, A_eq=self.a, b_eq=self.b, bounds=np.column_stack([self.lo, self.hi]),
-                      method="highs")
+        res = linprog(c, A_eq=self.a, b_eq=self.b, bounds=np.column_stack([self.lo, self.hi]), method="highs")
         if res.status == 3:
             return -np.inf
         if res.status != 0:
@@ -935,8 +948,16 @@ def _intervals_ext(table: SuppressedTable | StackedTable, informed: bool) -> lis
     lo, hi = _lp_extremes(prob, supp, hidden, informed=informed)
     out = np.empty(prob.values.size, dtype=object)
     for e in hidden:
-        out[e] = (float(lo[e]), float(hi[e]))
+        out[e] = (_tidy(lo[e]), _tidy(hi[e]))
     return out.reshape(prob.shape).tolist()
+
+
+def _tidy(bound: float) -> float:
+    """Snap solver noise (8.9999999, -0.0) to the whole number it stands for."""
+    if not np.isfinite(bound):
+        return float(bound)
+    near = round(bound)
+    return float(near) + 0.0 if abs(bound - near) < 1e-7 else float(bound)
 
 
 def _inner_grid(ext: list, with_totals: bool = True) -> list[list[_Interval | None]]:
