@@ -169,3 +169,15 @@ def test_empty_hub_has_no_global_report(tmp_path: Path) -> None:
 def test_generation_date_is_printed(hub: Hub, tmp_path: Path) -> None:
     path = write_report(hub, tmp_path / "x" / "pol.html", country="POL", today=date(2025, 3, 7))
     assert '<time datetime="2025-03-07">7 March 2025</time>' in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "cell suppression protects each table on its own: the report publishes several tables over "
+    "the same records, and a small cell withheld in one can be recovered from the margins of "
+    "another (children in sex-age minus girls in forms). Needs suppression across the tables of "
+    "a release, in tiphub.stats."))
+def test_planted_small_count_cannot_be_recovered_across_tables(poland_scan: Scan) -> None:
+    children = poland_scan.cell(CAPTIONS[0], "Total", "Children (0–17)")
+    girls = poland_scan.cell(CAPTIONS[1], "Records (denominator)", "Girls")
+    if children.isdigit() and girls.isdigit():
+        assert int(children) - int(girls) != PLANTED

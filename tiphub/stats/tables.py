@@ -160,7 +160,7 @@ def fold(spec: TableSpec, row_dim: Dimension, col_dim: Dimension, cols: list[str
     columns = col_dim.sort(set(col_tot))
     completeness = {
         dim.name: (known[dim.name] / records if records else None)
-        for dim in (row_dim, col_dim) if dim.columns
+        for dim in (row_dim, col_dim) if dim.columns and dim.name != "organisation"
     }
     return RawTable(
         spec=spec, row_dim=row_dim, col_dim=col_dim, rows=rows, columns=columns,
