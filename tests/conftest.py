@@ -17,7 +17,8 @@ PG_URL = os.environ.get("TIPHUB_TEST_POSTGRES_URL")
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", current_year=2025)
+    # exact counts (rounding_base=1) so tests can assert figures; rounding has its own tests
+    return Settings(home=tmp_path / "home", current_year=2025, rounding_base=1)
 
 
 @pytest.fixture

@@ -31,6 +31,14 @@ class Settings(BaseSettings):
         description="Smallest count published in any table that leaves the hub; "
         "smaller cells are shown as '<k' and protected by secondary suppression.",
     )
+    rounding_base: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="Published counts are randomly rounded to a multiple of this (1: exact), "
+        "with a secret kept in the database, so that differences between tables over the same "
+        "records cannot pin down a withheld cell.",
+    )
     import_batch_size: int = Field(
         5000, ge=100, le=200_000, description="Rows written per database batch during import."
     )

@@ -20,6 +20,7 @@ from tiphub.ingest import import_file as _import_file
 from tiphub.records import ImportReport, Organisation, Submission
 from tiphub.stats import Filters, StatTable, compute, protect
 from tiphub.stats.aggregates import aggregate_table
+from tiphub.stats.rounding import secret_rounder
 from tiphub.store import repo
 from tiphub.store.engine import Database
 from tiphub.vocab import geo
@@ -126,10 +127,18 @@ class Hub:
             org_id = repo.organisation(conn, org).id if org else None
             filters = Filters(country=iso3, region=region, year=year, organisation_id=org_id)
             if iso3 and not repo.has_records(conn, iso3) and org_id is None:
+                if by is not None:
+                    raise InvalidInput(
+                        f"{iso3} has only Global Report figures: they have no breakdown by {by}",
+                        hint="leave out --by for this country",
+                    )
                 return aggregate_table(conn, table, iso3, year=year, k=self.settings.min_cell_size)
             raw = compute(conn, table, filters, by=by)
             labels = {"organisation": {str(o.id): o.code for o in repo.organisations(conn)}}
-        return protect(raw, k=self.settings.min_cell_size, filters=filters, by=by, labels=labels)
+            rounder = secret_rounder(repo.state_secret(conn, "rounding"), self.settings.rounding_base)
+            conn.commit()
+        return protect(raw, k=self.settings.min_cell_size, filters=filters, by=by, labels=labels,
+                       rounder=rounder)
 
     def summary(self) -> dict[str, int]:
         """How much the hub holds."""
@@ -164,7 +173,7 @@ class Hub:
 
     @staticmethod
     def _country(text: str) -> str:
-        found = geo.country(text)
+        found = geo.country(text.upper() if len(text.strip()) <= 3 else text)
         if found is None:
             raise NotFound(f"unknown country {text!r}", hint="use an ISO 3166 code, e.g. GBR")
         return found.iso3

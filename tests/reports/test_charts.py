@@ -68,3 +68,4 @@ def test_axis_steps_are_round(vmax: float, step: float) -> None:
                                         (0.0, "0 %")])
 def test_percent(share: float, text: str) -> None:
     assert percent(share) == text
+

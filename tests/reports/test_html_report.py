@@ -26,19 +26,30 @@ CAPTIONS = (
 )
 
 
+def build_hub(home: Path, rounding_base: int) -> Hub:
+    h = Hub(Settings(home=home, current_year=2025, rounding_base=rounding_base))
+    h.add_organisation("police", "National Police", "LawEnforcement")
+    h.add_organisation("shelter", "Shelter <b>for</b> \"all\" & <script>x()</script>", "NGO")
+    h.add_organisation("unodc", "UNODC data portal", "CentralGovernmentOrganisation")
+    h.import_file(ctdc_file(home / "police.csv", POLICE), org="police")
+    h.import_file(ctdc_file(home / "shelter.csv", SHELTER), org="shelter")
+    h.import_file(glotip_file(home / "glotip.csv", "NGA", "Nigeria"), org="unodc")
+    return h
+
+
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """Two organisations' case records for Poland (and a few for the UK), and the Global
-    Report table for Nigeria."""
-    home = tmp_path_factory.mktemp("report-hub")
-    with Hub(Settings(home=home, current_year=2025)) as h:
-        h.add_organisation("police", "National Police", "LawEnforcement")
-        h.add_organisation("shelter", "Shelter <b>for</b> \"all\" & <script>x()</script>", "NGO")
-        h.add_organisation("unodc", "UNODC data portal", "CentralGovernmentOrganisation")
-        h.import_file(ctdc_file(home / "police.csv", POLICE), org="police")
-        h.import_file(ctdc_file(home / "shelter.csv", SHELTER), org="shelter")
-        h.import_file(glotip_file(home / "glotip.csv", "NGA", "Nigeria"), org="unodc")
+    Report table for Nigeria — with exact counts (rounding_base=1) so tests can read figures."""
+    with build_hub(tmp_path_factory.mktemp("report-hub"), rounding_base=1) as h:
         yield h
+
+
+@pytest.fixture(scope="module")
+def rounded_poland(tmp_path_factory: pytest.TempPathFactory) -> Scan:
+    """The same data with the default protection: suppression plus secret rounding."""
+    with build_hub(tmp_path_factory.mktemp("rounded-hub"), rounding_base=5) as h:
+        return scan(h.report(country="POL").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -171,13 +182,10 @@ def test_generation_date_is_printed(hub: Hub, tmp_path: Path) -> None:
     assert '<time datetime="2025-03-07">7 March 2025</time>' in path.read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cell suppression protects each table on its own: the report publishes several tables over "
-    "the same records, and a small cell withheld in one can be recovered from the margins of "
-    "another (children in sex-age minus girls in forms). Needs suppression across the tables of "
-    "a release, in tiphub.stats."))
-def test_planted_small_count_cannot_be_recovered_across_tables(poland_scan: Scan) -> None:
-    children = poland_scan.cell(CAPTIONS[0], "Total", "Children (0–17)")
-    girls = poland_scan.cell(CAPTIONS[1], "Records (denominator)", "Girls")
-    if children.isdigit() and girls.isdigit():
-        assert int(children) - int(girls) != PLANTED
+def test_planted_small_count_cannot_be_recovered_across_tables(rounded_poland: Scan) -> None:
+    children = rounded_poland.cell(CAPTIONS[0], "Total", "Children (0–17)")
+    girls = rounded_poland.cell(CAPTIONS[1], "Records (denominator)", "Girls")
+    published = [int(v) for v in (children, girls) if v.isdigit()]
+    assert all(v % 5 == 0 for v in published)  # rounded: differences are uncertain by several units
+    if len(published) == 2:
+        assert published[0] - published[1] != PLANTED

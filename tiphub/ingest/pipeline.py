@@ -25,7 +25,6 @@ from tiphub.store.engine import Database
 
 Progress = Callable[[int, int], None]
 HEAD_ROWS = 5
-RECORD_PREFIX = ("submission_id", "organisation_id")
 QUARANTINE_COLUMNS = ("submission_id", "row_number", "row_values", "problems")
 
 
@@ -126,8 +125,8 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
             tick: Callable[[], None]) -> dict[str, int]:
     target = t.case_records if mapper.target == "case_records" else t.country_aggregates
     is_records = mapper.target == "case_records"
-    columns = (RECORD_PREFIX if is_records else ("submission_id",)) + tuple(mapper.columns)
-    prefix = (sub_id, org_id) if is_records else (sub_id,)
+    columns = tuple(mapper.columns)
+    mapper.start(sub_id, org_id)
     convert, add = mapper.convert, collector.add
     cubes = CubeCounter(columns) if is_records else None
     batch: list[tuple] = []
@@ -141,7 +140,7 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
         total += 1
         rec, problems = convert(row, number)
         if rec is not None:
-            batch.append((*prefix, *rec))
+            batch.append(rec)
             if len(batch) >= size:
                 db.dialect.bulk_insert(conn, target, columns, batch)
                 if cubes:

@@ -85,12 +85,15 @@ def _part(name: str, cell: Any, total: Any) -> Figure:
 
 
 def top_forms(forms: StatTable, top: int = 3) -> list[Figure]:
-    ranked = sorted((t.count, k, t) for k, t in zip(forms.rows, forms.row_totals, strict=True)
-                    if not t.suppressed and t.count and k.code not in v.GAPS)
+    """The ``top`` forms with the most detected victims (published row totals only)."""
+    ranked = [(k, t) for k, t in zip(forms.rows, forms.row_totals, strict=True)
+              if not t.suppressed and t.count and k.code not in v.GAPS]
+    ranked.sort(key=lambda pair: -(pair[1].count or 0))  # stable: ties keep the vocabulary order
     out = []
-    for count, key, cell in reversed(ranked[-top:]):
-        share = v.percent(cell.share) if cell.share is not None else number(count)
-        out.append(Figure(v.key_label(key), share, f"{number(count)} detected victims"))
+    for key, cell in ranked[:top]:
+        count = number(cell.count or 0)
+        share = v.percent(cell.share) if cell.share is not None else count
+        out.append(Figure(v.key_label(key), share, f"{count} detected victims"))
     return out
 
 

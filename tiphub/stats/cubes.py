@@ -19,10 +19,9 @@ from typing import Any
 BASE = ("organisation_id", "data_source", "year", "year_band")
 PEOPLE = ("gender", "age_band", "majority_status")
 CUBES: dict[str, tuple[str, ...]] = {
-    "people": BASE + PEOPLE,
-    "forms": BASE + PEOPLE + ("forms_yes",),
-    "means": BASE + ("means_yes",),
-    "recruiters": BASE + ("recruiters_yes",),
+    # three cubes, not one per table: each is one C-speed counting pass over every record
+    "people": BASE + PEOPLE + ("forms_yes",),
+    "control": BASE + ("means_yes", "recruiters_yes"),
     "flows": BASE + ("citizenship", "citizenship_region", "country_of_exploitation",
                      "exploitation_region"),
 }

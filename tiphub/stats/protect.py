@@ -4,40 +4,42 @@ shares of the published cells only, and notes that say what the figures are."""
 from __future__ import annotations
 
 from tiphub.stats.model import Cell, Key, StatTable
-from tiphub.stats.suppression import suppress
+from tiphub.stats.rounding import Rounder
+from tiphub.stats.suppression import SuppressedTable, UnprotectableTable, suppress
 from tiphub.stats.tables import Filters, RawTable
 
 SECONDARY_MARK = "x"
 
 
-def _cell(count: int, *, suppressed: bool, primary: bool, k: int,
-          denominator: int | None = None, denominator_hidden: bool = False) -> Cell:
-    if suppressed:
-        return Cell(count=None, display=f"<{k}" if primary else SECONDARY_MARK, suppressed=True)
-    share = None
-    if denominator and not denominator_hidden:
-        share = count / denominator
-    return Cell(count=count, display=str(count), share=share)
+def _exact(n: int) -> int:
+    return n
 
 
 def protect(raw: RawTable, *, k: int, filters: Filters, by: str | None = None,
-            labels: dict[str, dict[str, str]] | None = None) -> StatTable:
-    """Suppress small cells (and what would reveal them) and package the table."""
+            labels: dict[str, dict[str, str]] | None = None,
+            rounder: Rounder = _exact) -> StatTable:
+    """Suppress small cells (and what would reveal them), round what is published with
+    ``rounder``, and package the table. Shares are of published (rounded) figures only."""
     labels = labels or {}
-    matrix = raw.cells or [[]]
-    if raw.rows and raw.columns:
-        sup = suppress(raw.cells, k)
-        mask, primary = sup.suppressed, sup.primary
-        row_hidden, col_hidden = sup.row_totals_suppressed, sup.col_totals_suppressed
-        total_hidden = sup.grand_total_suppressed
-    else:
-        mask = primary = [[False] * len(raw.columns) for _ in raw.rows]
-        row_hidden, col_hidden = [False] * len(raw.rows), [False] * len(raw.columns)
-        total_hidden = 0 < raw.total < k
-    del matrix
+
+    def _cell(count: int, *, suppressed: bool, primary: bool, k: int,
+              denominator: int | None = None, denominator_hidden: bool = False) -> Cell:
+        if suppressed:
+            return Cell(count=None, display=f"<{k}" if primary else SECONDARY_MARK, suppressed=True)
+        shown = rounder(count)
+        share = None
+        if denominator and not denominator_hidden:
+            share = shown / rounder(denominator)
+        return Cell(count=shown, display=str(shown), share=share)
+
+    mask, primary, row_hidden, col_hidden, total_hidden = _pattern(raw, k)
 
     def small(n: int) -> bool:
         return 0 < n < k
+
+    # multi-response tables: column totals are denominators, not the sums suppress() saw
+    col_hidden = [h or small(n) for h, n in zip(col_hidden, raw.column_totals, strict=True)]
+    total_hidden = total_hidden or small(raw.total)
 
     cells = [
         [
@@ -71,12 +73,51 @@ def protect(raw: RawTable, *, k: int, filters: Filters, by: str | None = None,
         row_totals=row_totals,
         column_totals=column_totals,
         total=total,
-        records=raw.records if raw.records >= k else None,
+        records=rounder(raw.records) if raw.records >= k else None,
         completeness=_completeness(raw, row_totals, column_totals, k, total.suppressed),
         notes=_notes(raw, k, total_published=not total.suppressed),
         min_cell_size=k,
         multi_response=raw.row_dim.multi,
     )
+
+
+def _safe_suppress(counts: list[list[int]], k: int) -> SuppressedTable | None:
+    """Suppression, retried with zeros protected; None when nothing but withholding all works."""
+    for protect_zeros in (False, True):
+        try:
+            return suppress(counts, k, protect_zeros=protect_zeros)
+        except UnprotectableTable:
+            continue
+    return None
+
+
+Pattern = tuple[list[list[bool]], list[list[bool]], list[bool], list[bool], bool]
+
+
+def _pattern(raw: RawTable, k: int) -> Pattern:
+    """Which cells and totals to withhold (and which of them are small), for ordinary tables
+    and for multi-response ones, whose flag rows each add up to their own total while the
+    column totals count people, not cells."""
+    n_rows, n_cols = len(raw.rows), len(raw.columns)
+    if not n_rows or not n_cols:
+        return [], [], [False] * n_rows, [False] * n_cols, 0 < raw.total < k
+    if raw.row_dim.multi:
+        per_row = [_safe_suppress([row], k) for row in raw.cells]
+        people = _safe_suppress([raw.column_totals], k)
+        mask = [r.suppressed[0] if r else [True] * n_cols for r in per_row]
+        primary = [r.primary[0] if r else [0 < n < k for n in row]
+                   for r, row in zip(per_row, raw.cells, strict=True)]
+        row_hidden = [r.grand_total_suppressed if r else True for r in per_row]
+        col_hidden = list(people.suppressed[0]) if people else [True] * n_cols
+        total_hidden = people.grand_total_suppressed if people else True
+        return mask, primary, row_hidden, col_hidden, total_hidden
+    sup = _safe_suppress(raw.cells, k)
+    if sup is None:  # a tiny table no pattern protects: withhold every cell
+        every = [[True] * n_cols for _ in range(n_rows)]
+        small = [[0 < n < k for n in row] for row in raw.cells]
+        return every, small, [True] * n_rows, [True] * n_cols, True
+    return (sup.suppressed, sup.primary, list(sup.row_totals_suppressed),
+            list(sup.col_totals_suppressed), sup.grand_total_suppressed)
 
 
 def _completeness(raw: RawTable, row_totals: list[Cell], column_totals: list[Cell],
@@ -103,7 +144,7 @@ def _completeness(raw: RawTable, row_totals: list[Cell], column_totals: list[Cel
             published = all(not m.suppressed for m in gaps)
             missing = sum(m.count or 0 for m in gaps)
         out[dim.name] = (
-            round((raw.records - missing) / raw.records, 4) if published and raw.records else None
+            round((raw.records - missing) / raw.records, 2) if published and raw.records else None
         )
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -122,3 +123,17 @@ def record_countries(conn: Connection) -> list[tuple[str, int]]:
         .order_by(func.count().desc())
     )
     return [(r[0], r[1]) for r in rows if r[0] and r[0] != "unknown"]
+
+
+def state_secret(conn: Connection, key: str) -> bytes:
+    """A random secret kept in the database, made on first use (e.g. the rounding key)."""
+    row = conn.execute(select(t.hub_state.c.value).where(t.hub_state.c.key == key)).first()
+    if row is not None:
+        return bytes.fromhex(row[0])
+    value = secrets.token_hex(32)
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(t.hub_state).values(key=key, value=value))
+    except IntegrityError:  # another process made it first
+        return state_secret(conn, key)
+    return bytes.fromhex(value)

@@ -29,6 +29,13 @@ metadata = MetaData(
     }
 )
 
+hub_state = Table(
+    "hub_state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 organisations = Table(
     "organisations",
     metadata,
@@ -73,7 +80,7 @@ case_records = Table(
     *[Column(name, String(48)) for name in SINGLE_FIELDS],
     *[Column(f"{g}_{part}", Integer) for g in FLAG_GROUPS for part in ("yes", "known")],
     Column("extra", Text),
-    # few indexes on purpose: each one slows bulk imports; statistics scan anyway
+    # few indexes on purpose: each slows bulk imports; unfiltered statistics read the cubes
     Index(None, "submission_id"),
     Index(None, "country_of_exploitation", "year"),
 )

@@ -29,6 +29,8 @@ from tiphub.ingest.profiles.spec import (
 from tiphub.records import RECORD_FIELDS
 from tiphub.vocab.codes import ANALYTIC
 
+EXTRA = FIELD_INDEX["extra"]
+
 __all__ = ["BAD", "FIELD_INDEX", "GROUP_SLOTS", "Col", "Finisher", "Mapper", "Problem",
            "Profile", "artefact", "code_table", "majority_from_band", "norm"]
 
@@ -49,26 +51,32 @@ class Mapper:
     width: int
     raw_needed: list[int] = field(default_factory=list)
     target: str = "case_records"
-    columns: tuple[str, ...] = RECORD_FIELDS
+    #: what :meth:`convert` returns, in order: the record fields, then its provenance
+    columns: tuple[str, ...] = RECORD_FIELDS + ("submission_id", "organisation_id")
+    template: list[Any] = field(default_factory=list)
+
+    def start(self, submission_id: int, organisation_id: int) -> None:
+        """Bind the mapper to the submission its records will belong to."""
+        self.template = [None] * len(RECORD_FIELDS) + [submission_id, organisation_id]
 
     def convert(self, row: list[str], row_number: int) -> tuple[list[Any] | None, list[Problem]]:
-        """A record (list in :data:`RECORD_FIELDS` order) or ``None`` and the row's problems."""
+        """A record (a list in :attr:`columns` order) or ``None``, and the row's problems."""
         problems: list[Problem] = []
         if len(row) != self.width:
             if len(row) > self.width and not any(row[self.width :]):
                 row = row[: self.width]
             else:
                 return None, [("", "ragged-row")]
-        rec: list[Any] = [None] * len(RECORD_FIELDS)
+        rec = self.template[:]
         rec[1] = row_number
         self.fill(row, rec, problems)
         if self.finishers:
-            scratch = {self.header[i]: row[i] for i in self.raw_needed}
+            scratch = {self.header[i]: row[i] for i in self.raw_needed} if self.raw_needed else {}
             for finish in self.finishers:
                 finish(rec, problems, scratch)
         if self.extra_idx:
             extra = {name: row[i] for i, name in self.extra_idx if row[i]}
-            rec[-1] = json.dumps(extra, ensure_ascii=False) if extra else None
+            rec[EXTRA] = json.dumps(extra, ensure_ascii=False) if extra else None
         return (None if problems else rec), problems
 
     def keepable(self, row: list[str]) -> dict[str, str]:

@@ -46,7 +46,7 @@ class AggregateMapper:
     """Binds the Global Report header; converts rows to country aggregates."""
 
     target = "country_aggregates"
-    columns = COLUMNS
+    columns = (*COLUMNS, "submission_id")
 
     def __init__(self, header: list[str], *, file: str, current_year: int) -> None:
         from tiphub.errors import FileRejected
@@ -84,6 +84,9 @@ class AggregateMapper:
             header[self.idx["value"]]: "a whole number, or <N for a suppressed value",
         }
 
+    def start(self, submission_id: int, organisation_id: int) -> None:
+        self.submission_id = submission_id
+
     def keepable(self, row: list[str]) -> dict[str, str]:
         return {h: (row[i] if i < len(row) else "") for i, h in enumerate(self.header)}
 
@@ -116,7 +119,7 @@ class AggregateMapper:
         source = row[self.source_i].strip()[:256] if self.source_i is not None else None
         return (iso3, chosen["indicator"], chosen["dimension"], category[:256], code,
                 chosen["sex"], chosen["age"], year, unit or None, value, suppressed,
-                cell["value"][:32], source or None), []
+                cell["value"][:32], source or None, self.submission_id), []
 
     def _year(self, text: str, column: str, problems: list[Problem]) -> int | None:
         try:

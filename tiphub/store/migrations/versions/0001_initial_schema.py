@@ -2,10 +2,11 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 05:05:32.457057
+Create Date: 2026-11-29 05:12:05.392317
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = '0001'
 down_revision = None
@@ -14,6 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('hub_state',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_hub_state'))
+    )
     op.create_table('organisations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
@@ -164,3 +170,4 @@ def downgrade() -> None:
     op.drop_table('case_records')
     op.drop_table('submissions')
     op.drop_table('organisations')
+    op.drop_table('hub_state')
