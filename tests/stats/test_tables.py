@@ -102,3 +102,18 @@ def test_csv_export_neutralises_formulas() -> None:
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("-12") == "-12" and safe_cell("<10") == "<10"
+
+
+def test_multi_response_people_totals_are_protected(hub: Hub, write) -> None:
+    rows = (many(30, isSexualExploit="1") + many(25, gender="Man", isForcedLabour="1")
+            + many(3, gender="Man", ageBroad="9--17", isForcedLabour="1", isSexualExploit="1"))
+    load(hub, write, rows)
+    t = hub.stats("forms")
+    boys = [c.code for c in t.columns].index("boys")
+    assert t.column_totals[boys].suppressed and t.column_totals[boys].display == "<10"
+    for i in range(len(t.rows)):
+        assert t.cells[i][boys].suppressed
+        # each flag row adds up to its total: a single hidden cell in a row would be recomputable
+        hidden = sum(c.suppressed for c in t.cells[i]) + t.row_totals[i].suppressed
+        assert hidden != 1
+    assert "3" not in {c.display for row in t.cells for c in row}

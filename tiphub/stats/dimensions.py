@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tiphub.vocab import geo
 from tiphub.vocab.codes import ANALYTIC
 
 NOT_RECORDED = "not_recorded"
@@ -27,6 +28,7 @@ class Dimension:
     order: tuple[str, ...] = ()  # preferred key order; others follow sorted
     labels: dict[str, str] = field(default_factory=dict)
     multi: bool = False
+    countries: bool = False  # keys are ISO3 codes, labelled with country names
 
     def sort(self, keys: set[str]) -> list[str]:
         first = [k for k in self.order if k in keys]
@@ -35,6 +37,11 @@ class Dimension:
         return first + rest + tail
 
     def label_of(self, key: str) -> str:
+        if self.countries and len(key) == 3 and key.isupper():
+            try:
+                return geo.country_by_iso3(key).name
+            except KeyError:
+                return key
         return self.labels.get(key) or COMMON_LABELS.get(key) or key
 
     def known(self, values: tuple[Any, ...]) -> bool:
@@ -46,12 +53,13 @@ class Dimension:
 COMMON_LABELS = {NOT_RECORDED: "Not recorded", UNKNOWN: "Unknown", "total": "Total"}
 
 
-def _single(column: str, label: str, vocab: str | None = None) -> Dimension:
+def _single(column: str, label: str, vocab: str | None = None, *,
+            countries: bool = False) -> Dimension:
     codes = ANALYTIC.codes(vocab) if vocab else ()
     return Dimension(
         name=column, label=label, columns=(column,),
         keys=lambda v: [v[0] if v[0] is not None else NOT_RECORDED],
-        order=tuple(codes), labels=dict(ANALYTIC.labels.get(vocab or "", {})),
+        order=tuple(codes), labels=dict(ANALYTIC.labels.get(vocab or "", {})), countries=countries,
     )
 
 
@@ -127,9 +135,10 @@ DIMENSIONS: dict[str, Dimension] = {
                 "other": "Transgender / non-conforming", UNKNOWN: "Sex unknown"},
     ),
     "year": Dimension("year", "Year of registration", ("year", "year_band"), _year),
-    "citizenship": _single("citizenship", "Citizenship"),
+    "citizenship": _single("citizenship", "Citizenship", countries=True),
     "citizenship_region": _single("citizenship_region", "Region of citizenship"),
-    "country_of_exploitation": _single("country_of_exploitation", "Country of exploitation"),
+    "country_of_exploitation": _single("country_of_exploitation", "Country of exploitation",
+                                       countries=True),
     "exploitation_region": _single("exploitation_region", "Region of exploitation"),
     "flow_type": Dimension(
         "flow_type", "Flow", ("citizenship", "country_of_exploitation", "citizenship_region",

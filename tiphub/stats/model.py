@@ -46,15 +46,19 @@ class StatTable(BaseModel):
     multi_response: bool = False
 
     def as_rows(self) -> list[dict[str, str]]:
-        """Flat rows of display strings, first column the row label, last the total."""
+        """Flat rows of display strings: the row label, one entry per column, then the row
+        total (left out when the only column is already the total)."""
+        only_total = [c.code for c in self.columns] == ["total"]
         out = []
         for key, cells, total in zip(self.rows, self.cells, self.row_totals, strict=True):
             row = {self.row_dimension: key.label}
             row.update({col.label: cell.display for col, cell in zip(self.columns, cells, strict=True)})
-            row["Total"] = total.display
+            if not only_total:
+                row["Total"] = total.display
             out.append(row)
         last = {self.row_dimension: "Total" if not self.multi_response else "Records (denominator)"}
         last.update({c.label: t.display for c, t in zip(self.columns, self.column_totals, strict=True)})
-        last["Total"] = self.total.display
+        if not only_total:
+            last["Total"] = self.total.display
         out.append(last)
         return out
