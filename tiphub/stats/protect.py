@@ -75,7 +75,7 @@ def protect(raw: RawTable, *, k: int, filters: Filters, by: str | None = None,
         total=total,
         records=rounder(raw.records) if raw.records >= k else None,
         completeness=_completeness(raw, row_totals, column_totals, k, total.suppressed),
-        notes=_notes(raw, k, total_published=not total.suppressed),
+        notes=_notes(raw, k, total_published=not total.suppressed, rounder=rounder),
         min_cell_size=k,
         multi_response=raw.row_dim.multi,
     )
@@ -153,7 +153,7 @@ def _label(dim, code: str, labels: dict[str, dict[str, str]]) -> str:  # type: i
     return labels.get(dim.name, {}).get(code) or dim.label_of(code)
 
 
-def _notes(raw: RawTable, k: int, *, total_published: bool) -> list[str]:
+def _notes(raw: RawTable, k: int, *, total_published: bool, rounder: Rounder) -> list[str]:
     notes = [
         "Counts are of detected victims recorded by the contributing organisations, "
         "not of prevalence; a person known to several organisations may be counted more than once "
@@ -164,7 +164,7 @@ def _notes(raw: RawTable, k: int, *, total_published: bool) -> list[str]:
     if raw.row_dim.multi:
         # the number left out is published only when it cannot reveal a withheld total
         left_out = (
-            f"{raw.excluded} record(s)"
+            f"{rounder(raw.excluded)} record(s)"
             if total_published and (raw.excluded == 0 or raw.excluded >= k)
             else "records"
         )
