@@ -124,12 +124,18 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
             collector: ProblemCollector, options: ImportOptions,
             tick: Callable[[], None]) -> dict[str, int]:
     target = t.case_records if mapper.target == "case_records" else t.country_aggregates
-    is_records = mapper.target == "case_records"
     columns = tuple(mapper.columns)
     mapper.start(sub_id, org_id)
     convert, add = mapper.convert, collector.add
-    cubes = CubeCounter(columns) if is_records else None
-    batch: list[tuple] = []
+    cubes = CubeCounter(columns) if target is t.case_records else None
+
+    def write(item: tuple[Any, tuple[str, ...], list[Any]]) -> None:
+        table, cols, batch = item
+        db.dialect.bulk_insert(conn, table, cols, batch)
+        if cubes is not None and table is target:
+            cubes.add(batch)
+
+    batch: list[Any] = []
     held: list[tuple] = []
     total = accepted = quarantined = blank = 0
     size = options.batch_size
@@ -142,11 +148,9 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
         if rec is not None:
             batch.append(rec)
             if len(batch) >= size:
-                db.dialect.bulk_insert(conn, target, columns, batch)
-                if cubes:
-                    cubes.add(batch)
+                write((target, columns, batch))
                 accepted += len(batch)
-                batch.clear()
+                batch = []
                 tick()
             continue
         quarantined += 1
@@ -155,19 +159,16 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
         held.append((sub_id, number, json.dumps(mapper.keepable(row), ensure_ascii=False),
                      json.dumps([{"column": c, "rule": r} for c, r in problems])))
         if len(held) >= size:
-            db.dialect.bulk_insert(conn, t.quarantine, QUARANTINE_COLUMNS, held)
-            held.clear()
-    if batch:
-        db.dialect.bulk_insert(conn, target, columns, batch)
-        if cubes:
-            cubes.add(batch)
-        accepted += len(batch)
-    if cubes:
+            write((t.quarantine, QUARANTINE_COLUMNS, held))
+            held = []
+    for table, cols, rest in ((target, columns, batch), (t.quarantine, QUARANTINE_COLUMNS, held)):
+        if rest:
+            write((table, cols, rest))
+    accepted += len(batch)
+    if cubes is not None:
         for name, cube_rows in cubes.rows(sub_id).items():
             db.dialect.bulk_insert(conn, t.stat_cubes, ("submission_id", "cube", *CUBES[name], "n"),
                                    cube_rows)
-    if held:
-        db.dialect.bulk_insert(conn, t.quarantine, QUARANTINE_COLUMNS, held)
     if blank:
         collector.add(None, "", "blank-rows", severity="warning",
                       message=f"{blank} empty row(s) skipped")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, event
+
+# Python's sqlite3 sends None through its adapter lookup (a failed protocol search per value)
+# before binding NULL; most cells of a case record are NULL, so that search halved bulk-insert
+# speed. An explicit adapter makes the lookup hit at once and still binds NULL.
+sqlite3.register_adapter(type(None), lambda value: value)
 
 
 class Dialect:
