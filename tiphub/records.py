@@ -28,6 +28,8 @@ SINGLE_FIELDS: dict[str, str | None] = {
     "trafficking_status": "trafficking_status",
     "status_decided_by": "status_decided_by",
     "data_source": "data_source",
+    "primary_language": None,
+    "secondary_language": None,
 }
 
 #: Multi-valued groups, each stored as ``<group>_yes`` and ``<group>_known`` bit masks.

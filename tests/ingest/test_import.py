@@ -125,3 +125,41 @@ def test_whole_file_problems_are_clear(hub: Hub, write, name, content, words) ->
         hub.import_file(write(name, content), org="o")
     assert words in str(info.value)
     assert hub.summary()["submissions"] == 0
+
+
+def test_excel_dates_and_formulas_in_csv_are_named(hub: Hub, write) -> None:
+    hub.add_organisation("o", "O")
+    rows = [
+        ["NGA", "Nigeria", "Africa", "Sub-Saharan Africa", "Detected trafficking victims", "Total",
+         "Total", "Female", "Total", "2022", "Counts", "5-Jan", "x"],
+        ["NGA", "Nigeria", "Africa", "Sub-Saharan Africa", "Detected trafficking victims", "Total",
+         "Total", "Male", "Total", "2022", "Counts", "=SUM(A1)", "x"],
+    ]
+    report = hub.import_file(write("g.csv", glotip_csv(rows)), org="o")
+    assert [(p.row, p.rule) for p in report.problems] == [(1, "excel-date"), (2, "formula")]
+    assert "paste values" in report.problems[1].message
+
+
+def test_languages_are_validated_and_normalised(hub: Hub, write) -> None:
+    hub.add_organisation("o", "O")
+    text = ("prs_Id,prs_Gender,prs_PrimaryLanguage,prs_SecondaryLanguage\n"
+            "a,Feminine,uk,Russian\nb,Masculine,notalanguage,\n")
+    report = hub.import_file(write("l.csv", text), org="o")
+    assert [(p.row, p.column, p.rule) for p in report.problems] == [
+        (2, "prs_PrimaryLanguage", "unknown-code")]
+    from sqlalchemy import select
+
+    from tiphub.store.schema import case_records
+
+    with hub.db.connect() as conn:
+        stored = conn.execute(select(case_records.c.primary_language,
+                                     case_records.c.secondary_language)).all()
+    assert stored == [("ukr", "rus")]
+
+
+def test_a_file_of_another_profile_is_named(hub: Hub, write) -> None:
+    hub.add_organisation("o", "O")
+    path = write("c.csv", ctdc_csv([ctdc_row()]))
+    with pytest.raises(FileRejected, match="profile htcds") as info:
+        hub.import_file(path, org="o", profile="htcds")
+    assert "ctdc-synthetic" in (info.value.hint or "")

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from tiphub.ingest.profiles.base import Problem, Profile, norm
+from tiphub.ingest.profiles.base import Problem, Profile, artefact, norm
 from tiphub.vocab import geo
 
 INDICATORS = (
@@ -139,7 +139,7 @@ class AggregateMapper:
         try:
             value = int(text.replace(",", "").replace(" ", ""))
         except ValueError:
-            problems.append((column, "excel-date" if text.startswith("\x00date:") else "not-a-number"))
+            problems.append((column, artefact(text) or "not-a-number"))
             return None, False
         if value < 0:
             problems.append((column, "negative-number"))

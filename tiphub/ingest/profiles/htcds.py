@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Sequence
 from typing import Any
 
 from tiphub.ingest.profiles.base import (
@@ -17,6 +18,7 @@ from tiphub.vocab.codes import ANALYTIC, htcds
 
 DURATION = {band: bounds for band, bounds in
             (("0-12", (0, 12)), ("13-24", (13, 24)), ("25+", (25, 10_000)))}
+PREFIXES = ("prs_", "vic_", "per_", "cas_", "cco_", "hte_", "spl_", "con_", "org_")
 IDENTIFYING = ("prs_FirstName", "prs_MiddleName", "prs_SecondName", "prs_Birthdate",
                "prs_DocumentNumber", "prs_Email", "prs_HomePhone", "prs_MobilePhone",
                "prs_MailingStreet", "prs_MailingPostalCode", "prs_MailingCity")
@@ -36,6 +38,13 @@ class Htcds(Profile):
     signature = ("prsid", "prsgender", "prscitizenship", "victraffickingstatus",
                  "victypeofexploitation")
 
+    def score(self, header: Sequence[str]) -> float:
+        """HTCDS field names carry entity prefixes (prs_, vic_, ...): a header made mostly of
+        them is HTCDS even when it has few of the usual columns."""
+        named = [h for h in header if h.strip()]
+        prefixed = sum(1 for h in named if h.strip().lower().startswith(PREFIXES))
+        return max(super().score(header), prefixed / len(named) if named else 0.0)
+
     def columns(self) -> list[Col]:
         v = htcds()
         return [
@@ -45,8 +54,10 @@ class Htcds(Profile):
                 codes={**v["prs_Gender"], "": None}),
             Col("prs_Citizenship", "country", target="citizenship",
                 aliases=("prs_Nationality",), accepted="ISO 3166 alpha-2 or alpha-3 code"),
-            Col("prs_PrimaryLanguage", "extra"),
-            Col("prs_SecondaryLanguage", "extra"),
+            Col("prs_PrimaryLanguage", "language", target="primary_language",
+                accepted="ISO 639 code (e.g. uk, ukr, ara) or English language name"),
+            Col("prs_SecondaryLanguage", "language", target="secondary_language",
+                accepted="ISO 639 code (e.g. uk, ukr, ara) or English language name"),
             Col("vic_IdentificationDate", "raw", accepted="a date YYYY-MM-DD"),
             Col("vic_AgeAtIdentification", "raw", accepted="whole years, 0 to 120"),
             Col("vic_TraffickingStatus", "code", target="trafficking_status",

@@ -38,6 +38,8 @@ def make_setter(col: Col, name: str, current_year: int) -> Setter:
         return _country_setter(name, col.target)
     if kind == "id":
         return _id_setter(name)
+    if kind == "language":
+        return _language_setter(name, FIELD_INDEX[col.target or ""])
     if kind == "int":
         return _int_setter(name, FIELD_INDEX[col.target], col.codes)
     raise ValueError(f"unknown column kind {kind}")
@@ -164,5 +166,27 @@ def _int_setter(name: str, slot: int, bands: dict[str, Any] | None) -> Setter:
             rec[slot] = number
             return
         rec[slot] = next(b for b, (lo, hi) in bands.items() if lo <= number <= hi)
+
+    return setter
+
+
+@cache
+def _language_code(text: str) -> str | None:
+    found = geo.language(text)
+    return found.alpha3 if found else None
+
+
+def _language_setter(name: str, slot: int) -> Setter:
+    """An ISO 639 code or English name, stored as the ISO 639-3 code."""
+
+    def setter(value: str, rec: list[Any], problems: list[Problem]) -> None:
+        value = value.strip()
+        if not value:
+            return
+        code = _language_code(value)
+        if code is None:
+            problems.append((name, artefact(value) or "unknown-code"))
+        else:
+            rec[slot] = code
 
     return setter

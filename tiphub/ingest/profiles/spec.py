@@ -27,12 +27,23 @@ def norm(text: str) -> str:
     return re.sub(r"[^0-9a-z+]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
 
 
+# What Excel leaves in a CSV when it took a count or a code for a date: 5-Jan, Jan-05, 1/5/2020
+DATE_LIKE = re.compile(
+    r"^(\d{1,4}[-/.]){2}\d{1,4}$|^\d{1,2}[- ][A-Za-z]{3,9}\.?$|^[A-Za-z]{3,9}\.?[- ]\d{1,4}$"
+)
+
+
 def artefact(value: str) -> str | None:
-    """The rule a spreadsheet artefact breaks (a formula, a date Excel made), if any."""
+    """The rule a spreadsheet artefact breaks (a formula, a date Excel made), if any.
+
+    Called only on values that failed validation, so a real date column is never affected.
+    """
     if value.startswith(FORMULA_MARK):
         return "formula"
-    if value.startswith(DATE_MARK):
+    if value.startswith(DATE_MARK) or DATE_LIKE.match(value.strip()):
         return "excel-date"
+    if value.startswith("="):
+        return "formula"
     return None
 
 
@@ -52,7 +63,8 @@ class Col:
     kind: ``code`` (lookup in ``codes`` → ``target``), ``year``, ``flag`` (group ``target``, code
     ``code``), ``multi`` (``;``-joined codes → group ``target``), ``country`` (ISO code →
     ``target`` and its region), ``int`` (whole number → ``target`` via ``convert``),
-    ``date``, ``id``, ``identifying`` (read, never stored), ``extra`` (kept as is in ``extra``).
+    ``language`` (ISO 639 → ``target``), ``id``, ``identifying`` (read, never stored), ``raw``
+    (read by a finisher), ``extra`` (kept as is in ``extra``).
     """
 
     name: str

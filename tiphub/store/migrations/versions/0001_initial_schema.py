@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 05:12:05.392317
+Create Date: 2026-11-29 05:19:30.428383
 """
 from alembic import op
 import sqlalchemy as sa
@@ -68,6 +68,8 @@ def upgrade() -> None:
     sa.Column('trafficking_status', sa.String(length=48), nullable=True),
     sa.Column('status_decided_by', sa.String(length=48), nullable=True),
     sa.Column('data_source', sa.String(length=48), nullable=True),
+    sa.Column('primary_language', sa.String(length=48), nullable=True),
+    sa.Column('secondary_language', sa.String(length=48), nullable=True),
     sa.Column('forms_yes', sa.Integer(), nullable=True),
     sa.Column('forms_known', sa.Integer(), nullable=True),
     sa.Column('sectors_yes', sa.Integer(), nullable=True),
