@@ -49,3 +49,13 @@ def test_readme_commands_exist(home: Path) -> None:
     make = (Path(__file__).parents[1] / "Makefile").read_text(encoding="utf-8")
     for target in re.findall(r"^make (\w+)", readme, re.M):
         assert re.search(rf"^{target}:", make, re.M), target
+
+
+def test_cli_reference_is_current(tmp_path: Path) -> None:
+    """docs/cli.md is generated; regenerate it with the command in its first test failure."""
+    out = tmp_path / "cli.md"
+    subprocess.run([str(Path(sys.executable).with_name("typer")), "tiphub.cli", "utils", "docs",
+                    "--name", "tiphub", "--output", str(out)], check=True, capture_output=True)
+    current = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == current, (
+        "run: typer tiphub.cli utils docs --name tiphub --output docs/cli.md")
