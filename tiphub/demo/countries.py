@@ -21,61 +21,64 @@ from functools import cache
 
 import numpy as np
 
-REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+from tiphub.vocab import geo
 
-# iso3: (region, origin weight, destination weight, domestic share, labour lean)
-COUNTRIES: dict[str, tuple[str, float, float, float, int]] = {
+REGIONS = tuple(geo.regions())
+
+# iso3: (origin weight, destination weight, domestic share, labour lean); the UN M49 region
+# comes from tiphub.vocab.geo
+COUNTRIES: dict[str, tuple[float, float, float, int]] = {
     # Europe
-    "UKR": ("Europe", 8.0, 1.0, 0.15, -1), "MDA": ("Europe", 4.0, 0.3, 0.05, -1),
-    "ROU": ("Europe", 4.0, 1.5, 0.30, -1), "BGR": ("Europe", 2.0, 0.8, 0.20, -1),
-    "ALB": ("Europe", 2.5, 0.3, 0.10, -1), "POL": ("Europe", 1.0, 2.0, 0.30, 1),
-    "RUS": ("Europe", 2.0, 6.0, 0.50, 0), "BLR": ("Europe", 1.0, 0.5, 0.20, -1),
-    "GBR": ("Europe", 1.5, 5.0, 0.60, 0), "DEU": ("Europe", 0.3, 4.0, 0.60, 0),
-    "ITA": ("Europe", 0.2, 3.0, 0.30, 0), "ESP": ("Europe", 0.2, 2.0, 0.30, 0),
-    "FRA": ("Europe", 0.2, 2.0, 0.30, 0), "NLD": ("Europe", 0.2, 2.0, 0.50, 0),
-    "GRC": ("Europe", 0.1, 1.0, 0.20, 0), "SRB": ("Europe", 0.5, 0.5, 0.40, -1),
-    "CZE": ("Europe", 0.3, 1.0, 0.40, 0),
+    "UKR": (8.0, 1.0, 0.15, -1), "MDA": (4.0, 0.3, 0.05, -1),
+    "ROU": (4.0, 1.5, 0.30, -1), "BGR": (2.0, 0.8, 0.20, -1),
+    "ALB": (2.5, 0.3, 0.10, -1), "POL": (1.0, 2.0, 0.30, 1),
+    "RUS": (2.0, 6.0, 0.50, 0), "BLR": (1.0, 0.5, 0.20, -1),
+    "GBR": (1.5, 5.0, 0.60, 0), "DEU": (0.3, 4.0, 0.60, 0),
+    "ITA": (0.2, 3.0, 0.30, 0), "ESP": (0.2, 2.0, 0.30, 0),
+    "FRA": (0.2, 2.0, 0.30, 0), "NLD": (0.2, 2.0, 0.50, 0),
+    "GRC": (0.1, 1.0, 0.20, 0), "SRB": (0.5, 0.5, 0.40, -1),
+    "CZE": (0.3, 1.0, 0.40, 0),
     # Asia
-    "PHL": ("Asia", 10.0, 1.5, 0.50, 1), "IDN": ("Asia", 6.0, 2.0, 0.50, 1),
-    "KHM": ("Asia", 3.0, 0.6, 0.40, 1), "MMR": ("Asia", 3.0, 0.5, 0.30, 1),
-    "LAO": ("Asia", 1.5, 0.3, 0.20, 0), "VNM": ("Asia", 2.0, 0.8, 0.30, 0),
-    "THA": ("Asia", 1.5, 4.0, 0.50, -1), "CHN": ("Asia", 2.0, 3.0, 0.50, 0),
-    "IND": ("Asia", 2.0, 3.0, 0.80, 1), "BGD": ("Asia", 2.0, 0.5, 0.40, 1),
-    "NPL": ("Asia", 1.5, 0.3, 0.30, 0), "LKA": ("Asia", 0.7, 0.2, 0.30, 1),
-    "PAK": ("Asia", 1.0, 0.5, 0.50, 1), "AFG": ("Asia", 0.8, 0.2, 0.30, 0),
-    "IRN": ("Asia", 0.4, 0.3, 0.20, 0), "IRQ": ("Asia", 0.5, 0.4, 0.30, 0),
-    "SYR": ("Asia", 0.5, 0.2, 0.20, 0), "KAZ": ("Asia", 0.8, 1.5, 0.50, 1),
-    "UZB": ("Asia", 1.5, 0.2, 0.20, 1), "KGZ": ("Asia", 1.0, 0.3, 0.20, 1),
-    "TJK": ("Asia", 0.6, 0.1, 0.10, 1), "MYS": ("Asia", 0.3, 4.0, 0.30, 1),
-    "SAU": ("Asia", 0.0, 5.0, 0.00, 1), "ARE": ("Asia", 0.0, 4.0, 0.00, 1),
-    "QAT": ("Asia", 0.0, 2.0, 0.00, 1), "KWT": ("Asia", 0.0, 2.0, 0.00, 1),
-    "LBN": ("Asia", 0.2, 1.2, 0.20, 1), "JOR": ("Asia", 0.1, 1.0, 0.20, 1),
-    "TUR": ("Asia", 0.3, 2.5, 0.30, 0), "JPN": ("Asia", 0.1, 1.5, 0.50, -1),
-    "KOR": ("Asia", 0.1, 1.0, 0.50, -1),
+    "PHL": (10.0, 1.5, 0.50, 1), "IDN": (6.0, 2.0, 0.50, 1),
+    "KHM": (3.0, 0.6, 0.40, 1), "MMR": (3.0, 0.5, 0.30, 1),
+    "LAO": (1.5, 0.3, 0.20, 0), "VNM": (2.0, 0.8, 0.30, 0),
+    "THA": (1.5, 4.0, 0.50, -1), "CHN": (2.0, 3.0, 0.50, 0),
+    "IND": (2.0, 3.0, 0.80, 1), "BGD": (2.0, 0.5, 0.40, 1),
+    "NPL": (1.5, 0.3, 0.30, 0), "LKA": (0.7, 0.2, 0.30, 1),
+    "PAK": (1.0, 0.5, 0.50, 1), "AFG": (0.8, 0.2, 0.30, 0),
+    "IRN": (0.4, 0.3, 0.20, 0), "IRQ": (0.5, 0.4, 0.30, 0),
+    "SYR": (0.5, 0.2, 0.20, 0), "KAZ": (0.8, 1.5, 0.50, 1),
+    "UZB": (1.5, 0.2, 0.20, 1), "KGZ": (1.0, 0.3, 0.20, 1),
+    "TJK": (0.6, 0.1, 0.10, 1), "MYS": (0.3, 4.0, 0.30, 1),
+    "SAU": (0.0, 5.0, 0.00, 1), "ARE": (0.0, 4.0, 0.00, 1),
+    "QAT": (0.0, 2.0, 0.00, 1), "KWT": (0.0, 2.0, 0.00, 1),
+    "LBN": (0.2, 1.2, 0.20, 1), "JOR": (0.1, 1.0, 0.20, 1),
+    "TUR": (0.3, 2.5, 0.30, 0), "JPN": (0.1, 1.5, 0.50, -1),
+    "KOR": (0.1, 1.0, 0.50, -1),
     # Africa
-    "NGA": ("Africa", 3.0, 1.5, 0.60, -1), "GHA": ("Africa", 1.5, 0.8, 0.70, 0),
-    "UGA": ("Africa", 2.5, 0.5, 0.50, 1), "KEN": ("Africa", 1.5, 0.7, 0.50, 1),
-    "ETH": ("Africa", 2.0, 0.5, 0.40, 1), "ERI": ("Africa", 1.0, 0.1, 0.10, 1),
-    "SDN": ("Africa", 1.0, 0.6, 0.30, 1), "EGY": ("Africa", 0.6, 0.8, 0.40, 0),
-    "LBY": ("Africa", 0.0, 1.2, 0.00, 1), "MAR": ("Africa", 0.4, 0.5, 0.40, 0),
-    "SEN": ("Africa", 0.6, 0.5, 0.50, 0), "CIV": ("Africa", 0.5, 0.5, 0.60, 1),
-    "BFA": ("Africa", 0.5, 0.3, 0.50, 1), "MLI": ("Africa", 0.5, 0.6, 0.60, 1),
-    "NER": ("Africa", 0.5, 0.5, 0.60, 1), "COD": ("Africa", 1.0, 0.5, 0.80, 0),
-    "ZAF": ("Africa", 0.5, 1.5, 0.60, -1), "ZWE": ("Africa", 0.5, 0.3, 0.40, 0),
-    "SOM": ("Africa", 0.4, 0.2, 0.30, 0), "CMR": ("Africa", 0.6, 0.4, 0.60, 0),
-    "TUN": ("Africa", 0.2, 0.4, 0.40, 0),
+    "NGA": (3.0, 1.5, 0.60, -1), "GHA": (1.5, 0.8, 0.70, 0),
+    "UGA": (2.5, 0.5, 0.50, 1), "KEN": (1.5, 0.7, 0.50, 1),
+    "ETH": (2.0, 0.5, 0.40, 1), "ERI": (1.0, 0.1, 0.10, 1),
+    "SDN": (1.0, 0.6, 0.30, 1), "EGY": (0.6, 0.8, 0.40, 0),
+    "LBY": (0.0, 1.2, 0.00, 1), "MAR": (0.4, 0.5, 0.40, 0),
+    "SEN": (0.6, 0.5, 0.50, 0), "CIV": (0.5, 0.5, 0.60, 1),
+    "BFA": (0.5, 0.3, 0.50, 1), "MLI": (0.5, 0.6, 0.60, 1),
+    "NER": (0.5, 0.5, 0.60, 1), "COD": (1.0, 0.5, 0.80, 0),
+    "ZAF": (0.5, 1.5, 0.60, -1), "ZWE": (0.5, 0.3, 0.40, 0),
+    "SOM": (0.4, 0.2, 0.30, 0), "CMR": (0.6, 0.4, 0.60, 0),
+    "TUN": (0.2, 0.4, 0.40, 0),
     # Americas
-    "USA": ("Americas", 5.0, 8.0, 0.85, -1), "MEX": ("Americas", 1.5, 2.0, 0.70, 0),
-    "GTM": ("Americas", 0.8, 0.6, 0.70, 0), "HND": ("Americas", 0.8, 0.3, 0.60, 0),
-    "SLV": ("Americas", 0.5, 0.3, 0.60, 0), "HTI": ("Americas", 1.5, 0.2, 0.30, 1),
-    "DOM": ("Americas", 0.4, 0.5, 0.50, -1), "COL": ("Americas", 1.0, 1.0, 0.60, -1),
-    "VEN": ("Americas", 1.2, 0.3, 0.30, -1), "PER": ("Americas", 0.6, 0.6, 0.80, 0),
-    "BOL": ("Americas", 1.0, 0.6, 0.70, 1), "PRY": ("Americas", 0.4, 0.3, 0.60, 0),
-    "ARG": ("Americas", 0.5, 1.5, 0.60, 0), "BRA": ("Americas", 1.0, 1.5, 0.85, 1),
-    "CAN": ("Americas", 0.3, 1.5, 0.70, -1), "ECU": ("Americas", 0.4, 0.4, 0.60, 0),
+    "USA": (5.0, 8.0, 0.85, -1), "MEX": (1.5, 2.0, 0.70, 0),
+    "GTM": (0.8, 0.6, 0.70, 0), "HND": (0.8, 0.3, 0.60, 0),
+    "SLV": (0.5, 0.3, 0.60, 0), "HTI": (1.5, 0.2, 0.30, 1),
+    "DOM": (0.4, 0.5, 0.50, -1), "COL": (1.0, 1.0, 0.60, -1),
+    "VEN": (1.2, 0.3, 0.30, -1), "PER": (0.6, 0.6, 0.80, 0),
+    "BOL": (1.0, 0.6, 0.70, 1), "PRY": (0.4, 0.3, 0.60, 0),
+    "ARG": (0.5, 1.5, 0.60, 0), "BRA": (1.0, 1.5, 0.85, 1),
+    "CAN": (0.3, 1.5, 0.70, -1), "ECU": (0.4, 0.4, 0.60, 0),
     # Oceania
-    "AUS": ("Oceania", 0.1, 0.8, 0.50, 0), "NZL": ("Oceania", 0.05, 0.2, 0.50, 0),
-    "FJI": ("Oceania", 0.05, 0.1, 0.50, 0),
+    "AUS": (0.1, 0.8, 0.50, 0), "NZL": (0.05, 0.2, 0.50, 0),
+    "FJI": (0.05, 0.1, 0.50, 0),
 }
 
 # (origin, destination): share of the origin's non-domestic flows
@@ -120,11 +123,11 @@ class Flows:
 def _flow_matrix(codes: tuple[str, ...]) -> np.ndarray:
     n = len(codes)
     index = {c: i for i, c in enumerate(codes)}
-    region = np.array([REGIONS.index(COUNTRIES[c][0]) for c in codes])
-    dest_w = np.array([COUNTRIES[c][2] for c in codes])
+    region = np.array([REGIONS.index(geo.region_of(c) or "") for c in codes])
+    dest_w = np.array([COUNTRIES[c][1] for c in codes])
     flow = np.zeros((n, n))
     for i, code in enumerate(codes):
-        domestic = COUNTRIES[code][3]
+        domestic = COUNTRIES[code][2]
         abroad = 1.0 - domestic
         flow[i, i] = domestic
         fixed = 0.0
@@ -146,15 +149,15 @@ def flows() -> Flows:
     """The flow tables, built once (``flows().codes`` lists the countries)."""
     codes = tuple(COUNTRIES)
     flow = _flow_matrix(codes)
-    origin = np.array([COUNTRIES[c][1] for c in codes])
-    lean = np.array([COUNTRIES[c][4] for c in codes])
+    origin = np.array([COUNTRIES[c][0] for c in codes])
+    lean = np.array([COUNTRIES[c][3] for c in codes])
     by_form = np.stack([
         origin * np.where(lean < 0, 2.0, np.where(lean > 0, 0.5, 1.0)),  # sexual exploitation
         origin * np.where(lean > 0, 2.0, np.where(lean < 0, 0.5, 1.0)),  # forced labour
         origin,                                                          # other forms
     ])
     by_form /= by_form.sum(axis=1, keepdims=True)
-    region = np.array([REGIONS.index(COUNTRIES[c][0]) for c in codes])
+    region = np.array([REGIONS.index(geo.region_of(c) or "") for c in codes])
     return Flows(codes, region, _cumulative(by_form), _cumulative(flow), flow)
 
 

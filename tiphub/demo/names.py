@@ -21,7 +21,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .countries import COUNTRIES
+from tiphub.vocab import geo
+
 from .translit import SYSTEMS, transliterate
 
 
@@ -77,8 +78,8 @@ def culture_of(country: str) -> tuple[str, str]:
     if country in data["countries"]:
         culture, language = data["countries"][country]
         return culture, language
-    region = COUNTRIES.get(country, ("Europe",))[0]
-    culture = data["region_fallback"][region]
+    culture = data["region_fallback"].get(geo.region_of(country) or "Europe",
+                                          data["region_fallback"]["Europe"])
     return culture, "eng"
 
 

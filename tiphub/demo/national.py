@@ -118,7 +118,7 @@ def _citizenship(rnd: random.Random, origins: dict[str, float], form: int) -> st
     codes = list(origins)
     weights = []
     for code in codes:
-        lean = COUNTRIES.get(code, ("", 0, 0, 0, 0))[4]
+        lean = COUNTRIES.get(code, (0, 0, 0, 0))[3]
         boost = 2.0 if (lean > 0 and form == cal.FL) or (lean < 0 and form == cal.SE) else 1.0
         weights.append(origins[code] * boost)
     return rnd.choices(codes, weights=weights)[0]
