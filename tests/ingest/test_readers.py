@@ -84,3 +84,38 @@ def test_invalid_utf8_after_the_sample_is_reported(hub_org: Hub, write) -> None:
     with pytest.raises(FileRejected, match="not valid utf-8"):
         hub_org.import_file(write("late.csv", head + tail), org="o")
     assert hub_org.summary()["case_records"] == 0
+
+
+def test_semicolons_inside_cells_do_not_fool_the_delimiter_sniffer(hub_org: Hub, write) -> None:
+    text = ("prs_Id,prs_Gender,vic_MethodsOfControl,hte_ExploitationCountry\n"
+            "a,Feminine,DebtBondage;PhysicalThreats;FalsePromises;TakesEarnings;SexualAbuse;Other,PL\n"
+            "b,Masculine,,PL\n")
+    report = hub_org.import_file(write("m.csv", text), org="o")
+    assert (report.profile, report.rows_accepted) == ("htcds", 2)
+
+
+def test_unknown_htcds_columns_are_withheld_not_stored(hub_org: Hub, write) -> None:
+    text = "prs_Id,prs_Gender,prs_Nickname,cco_Comment\na,Feminine,Lena,met at the station\n"
+    report = hub_org.import_file(write("u.csv", text), org="o")
+    assert set(report.withheld_columns) == {"prs_Nickname", "cco_Comment"}
+    from sqlalchemy import select
+
+    from tiphub.store.schema import case_records
+
+    with hub_org.db.connect() as conn:
+        assert conn.execute(select(case_records.c.extra)).scalar_one() is None
+
+
+def test_bad_encoding_name_and_damaged_workbook(hub_org: Hub, write, tmp_path) -> None:
+    import zipfile
+
+    from tiphub import InvalidInput
+
+    with pytest.raises(InvalidInput, match="encoding"):
+        hub_org.import_file(write("a.csv", ctdc_csv([ctdc_row()])), org="o", encoding="bogus")
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types")
+        z.writestr("xl/workbook.xml", "<workbook><sheets><sheet")
+    with pytest.raises(FileRejected, match="xlsx"):
+        hub_org.import_file(path, org="o")

@@ -6,20 +6,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
-from tiphub.errors import Conflict, FileRejected, NotFound
+from tiphub.errors import DatabaseError, FileRejected
 from tiphub.ingest.profiles import detect_profile
 from tiphub.ingest.readers import open_table
 from tiphub.ingest.report import ProblemCollector
-from tiphub.records import ImportReport
+from tiphub.records import ImportReport, Submission
 from tiphub.stats.cubes import CUBES, CubeCounter
+from tiphub.store import repo
 from tiphub.store import schema as t
 from tiphub.store.engine import Database
 
@@ -35,7 +36,7 @@ class ImportOptions:
     encoding: str | None = None
     batch_size: int = 5000
     max_problems_per_rule: int = 1000
-    current_year: int = datetime.now(UTC).year
+    current_year: int = field(default_factory=lambda: datetime.now(UTC).year)
 
 
 def file_sha256(path: Path) -> str:
@@ -60,9 +61,12 @@ def import_file(
     if not path.is_file():
         raise FileRejected("file not found", file=str(path))
     sha = file_sha256(path)
-    existing = _existing_submission(db, org_id, sha)
-    if existing is not None:
-        return _report_for_existing(db, existing, org_code)
+    with db.connect() as conn:
+        existing = repo.active_submission_by_sha(conn, org_id, sha)
+        if existing is not None:
+            return _report_for_existing(existing, org_code)
+        if options.replaces is not None:
+            repo.check_replaceable(conn, options.replaces, org_id)
     source = open_table(path, encoding=options.encoding)
     head = list(islice(source.rows, HEAD_ROWS))
     if not any(any(c.strip() for c in row) for row in head):
@@ -74,29 +78,32 @@ def import_file(
     collector = ProblemCollector(mapper.accepted, options.max_problems_per_rule)
     for note in source.notes:
         collector.add(None, "", "reader-note", severity="warning", message=note)
-    with db.begin() as conn:
-        sub_id = conn.execute(
-            insert(t.submissions).values(
-                organisation_id=org_id, file_name=path.name[:500], sha256=sha,
+    try:
+        with db.begin() as conn:
+            if options.replaces is not None:  # again, inside the transaction
+                repo.check_replaceable(conn, options.replaces, org_id)
+            sub_id = repo.create_submission(
+                conn, organisation_id=org_id, file_name=path.name[:500], sha256=sha,
                 profile=mapper.profile, schema_version=mapper.schema_version,
-                received_at=datetime.now(UTC), rows_total=0, rows_accepted=0,
-                rows_quarantined=0, status="active", replaces_id=options.replaces,
-            )
-        ).inserted_primary_key[0]
-        counts = _stream(db, conn, mapper, rows, sub_id, org_id, collector, options,
-                         lambda: progress(source.bytes_read, source.size) if progress else None)
-        if counts["total"] == 0:
-            raise FileRejected("the file has a header but no data rows", file=path.name)
-        conn.execute(
-            update(t.submissions).where(t.submissions.c.id == sub_id).values(
-                rows_total=counts["total"], rows_accepted=counts["accepted"],
-                rows_quarantined=counts["quarantined"],
-            )
-        )
-        if options.replaces is not None:
-            _replace(conn, options.replaces, org_id, sub_id)
-        if counts["accepted"] > 100_000:
-            db.dialect.analyse(conn)
+                replaces_id=options.replaces)
+            counts = _stream(db, conn, mapper, rows, sub_id, org_id, collector, options,
+                             lambda: progress(source.bytes_read, source.size) if progress else None)
+            if counts["total"] == 0:
+                raise FileRejected("the file has a header but no data rows", file=path.name)
+            repo.finish_submission(conn, sub_id, counts["total"], counts["accepted"],
+                                   counts["quarantined"])
+            if options.replaces is not None:
+                repo.retire_submission(conn, options.replaces)
+            if counts["accepted"] > 100_000:
+                db.dialect.analyse(conn)
+    except DBAPIError:
+        # the driver's message may quote a cell: say what happened, not what was in it
+        raise DatabaseError(
+            f"{path.name}: the database refused the file's data; nothing was stored",
+            hint="look for NUL characters or unusually long cells, or run with TIPHUB_DEBUG=1",
+        ) from None
+    finally:
+        source.close()
     if progress:
         progress(source.size, source.size)
     if getattr(mapper, "unmapped_labels", None):
@@ -175,32 +182,10 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
     return {"total": total, "accepted": accepted, "quarantined": quarantined}
 
 
-def _existing_submission(db: Database, org_id: int, sha: str) -> Any:
-    with db.connect() as conn:
-        return conn.execute(
-            select(t.submissions).where(
-                t.submissions.c.organisation_id == org_id, t.submissions.c.sha256 == sha
-            )
-        ).first()
-
-
-def _report_for_existing(db: Database, sub: Any, org_code: str) -> ImportReport:
+def _report_for_existing(sub: Submission, org_code: str) -> ImportReport:
     return ImportReport(
         submission_id=sub.id, file_name=sub.file_name, profile=sub.profile,
         schema_version=sub.schema_version, organisation=org_code, rows_total=sub.rows_total,
         rows_accepted=sub.rows_accepted, rows_quarantined=sub.rows_quarantined,
         already_imported=True,
     )
-
-
-def _replace(conn: Any, old_id: int, org_id: int, new_id: int) -> None:
-    old = conn.execute(select(t.submissions).where(t.submissions.c.id == old_id)).first()
-    if old is None or old.organisation_id != org_id:
-        raise NotFound(f"submission {old_id} of this organisation not found",
-                       hint="`tiphub submissions --org ORG` lists them")
-    if old.status != "active":
-        raise Conflict(f"submission {old_id} was already replaced")
-    for table in (t.case_records, t.stat_cubes, t.country_aggregates, t.quarantine):
-        conn.execute(delete(table).where(table.c.submission_id == old_id))
-    conn.execute(update(t.submissions).where(t.submissions.c.id == old_id)
-                 .values(status="replaced"))

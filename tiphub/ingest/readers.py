@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
+from xml.etree import ElementTree
 
-from tiphub.errors import FileRejected
+from tiphub.errors import FileRejected, InvalidInput
 
 FORMATS = ("csv", "xlsx", "json", "jsonl")
 DELIMITERS = (",", ";", "\t", "|")
@@ -30,14 +31,16 @@ FORMULA_MARK = "\x00formula"
 DATE_MARK = "\x00date:"
 
 csv.field_size_limit(1 << 24)
+# what a damaged workbook raises inside openpyxl: zip, XML and inflate errors
+XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, ElementTree.ParseError,
+               zlib.error, TypeError, IndexError, AttributeError)
 
 
-class HashingReader(io.RawIOBase):
-    """A binary file wrapper that hashes and counts every byte read through it."""
+class CountingReader(io.RawIOBase):
+    """A binary file wrapper that counts the bytes read through it (for progress bars)."""
 
     def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
-        self.sha256 = hashlib.sha256()
         self.bytes_read = 0
 
     def readable(self) -> bool:
@@ -47,7 +50,6 @@ class HashingReader(io.RawIOBase):
         data = self.raw.read(len(buffer))
         n = len(data)
         buffer[:n] = data
-        self.sha256.update(data)
         self.bytes_read += n
         return n
 
@@ -62,20 +64,17 @@ class TableSource:
     encoding: str | None = None
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
-    _hasher: HashingReader | None = None
+    _counter: CountingReader | None = None
     size: int = 0
 
     @property
     def bytes_read(self) -> int:
-        return self._hasher.bytes_read if self._hasher else 0
+        return self._counter.bytes_read if self._counter else 0
 
-    def sha256(self) -> str:
-        """The file's sha256 (valid once all rows have been read)."""
-        assert self._hasher is not None
-        # drain anything the parser did not need (e.g. a trailing newline)
-        while self._hasher.read(1 << 20):
-            pass
-        return self._hasher.sha256.hexdigest()
+    def close(self) -> None:
+        """Release the file (safe to call twice)."""
+        if self._counter is not None:
+            self._counter.raw.close()
 
 
 def detect_format(path: Path) -> str:
@@ -104,6 +103,12 @@ def open_table(path: Path, *, encoding: str | None = None) -> TableSource:
     path = Path(path)
     if not path.is_file():
         raise FileRejected("file not found", file=str(path))
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InvalidInput(f"unknown text encoding {encoding!r}",
+                               hint="e.g. utf-8, latin-1, cp1252, utf-16") from None
     size = path.stat().st_size
     if size == 0:
         raise FileRejected("the file is empty", file=path.name, hint="export the data again")
@@ -135,14 +140,24 @@ def sniff_encoding(head: bytes) -> str:
         return "latin-1"
 
 
-def sniff_delimiter(first_lines: list[str]) -> str:
-    """The delimiter that splits the header line most consistently."""
-    best, best_score = ",", -1
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the first lines into the same number of fields most often.
+
+    Consistency, not frequency: ``;`` inside multi-valued cells varies from row to row, while
+    the real delimiter gives every row the header's width; title lines above the header (the
+    Global Report's) have one field whatever the delimiter.
+    """
+    best, best_score = ",", (-1, -1)
     for delim in DELIMITERS:
-        counts = [line.count(delim) for line in first_lines if line.strip()]
-        if not counts or counts[0] == 0:
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=delim) if any(c.strip() for c in r)]
+        except csv.Error:
             continue
-        score = counts[0] * 10 + sum(1 for c in counts if c == counts[0])
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        mode = max(set(wide), key=lambda w: (wide.count(w), w))
+        score = (wide.count(mode), mode)
         if score > best_score:
             best, best_score = delim, score
     return best
@@ -154,14 +169,14 @@ def _open_csv(path: Path, encoding: str | None) -> TableSource:
     raw.seek(0)
     enc = encoding or sniff_encoding(head)
     sample = head.decode(enc, errors="replace").splitlines()[:20]
-    # the real header may come after title lines: sniff on the widest of the first lines
-    widest = sorted(sample, key=lambda s: max(s.count(d) for d in DELIMITERS), reverse=True)
-    delim = sniff_delimiter(widest[:1] + sample)
-    hasher = HashingReader(raw)
+    if len(head) == SNIFF_BYTES and len(sample) > 1:
+        sample = sample[:-1]  # the last line may be cut
+    delim = sniff_delimiter(sample)
+    hasher = CountingReader(raw)
     text = io.TextIOWrapper(
         io.BufferedReader(hasher, buffer_size=1 << 20), encoding=enc, newline=""
     )
-    source = TableSource(path, "csv", iter(()), encoding=enc, delimiter=delim, _hasher=hasher)
+    source = TableSource(path, "csv", iter(()), encoding=enc, delimiter=delim, _counter=hasher)
     source.rows = _csv_rows(text, delim, path.name, enc)
     if enc == "latin-1":
         source.notes.append("read as Latin-1 (the file is not UTF-8)")
@@ -208,20 +223,16 @@ def _cell_text(value: Any) -> str:
 def _open_xlsx(path: Path, encoding: str | None) -> TableSource:
     from openpyxl import load_workbook  # noqa: PLC0415  (heavy import, only for spreadsheets)
 
-    raw = path.open("rb")
-    hasher = HashingReader(raw)
-    data = hasher.read()  # openpyxl needs random access; the whole file is hashed here
-    raw.close()
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+    try:  # read-only mode streams the sheet from the zip: memory stays bounded
+        book = load_workbook(path, read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+    except XLSX_ERRORS as exc:
         raise FileRejected(
             f"not a readable .xlsx workbook ({exc.__class__.__name__}); it may be truncated",
             file=path.name,
             hint="open it in Excel and save it again, or export CSV",
         ) from None
-    sheet = book.worksheets[0]
-    source = TableSource(path, "xlsx", iter(()), _hasher=hasher)
+    source = TableSource(path, "xlsx", iter(()))
     if len(book.worksheets) > 1:
         source.notes.append(f"read the first sheet ({sheet.title!r}) of {len(book.worksheets)}")
     source.rows = _xlsx_rows(sheet, book, path.name)
@@ -232,7 +243,7 @@ def _xlsx_rows(sheet: Any, book: Any, name: str) -> Iterator[list[str]]:
     try:
         for row in sheet.iter_rows(values_only=True):
             yield [_cell_text(v) for v in row]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+    except XLSX_ERRORS as exc:
         raise FileRejected(
             f"the workbook is damaged ({exc.__class__.__name__}); it may be truncated",
             file=name,
@@ -274,7 +285,7 @@ def _objects_to_rows(objects: list[dict[str, Any]], name: str) -> Iterator[list[
         yield [_json_text(obj.get(key)) for key in header]
 
 
-def _load_json_bytes(hasher: HashingReader, name: str) -> Any:
+def _load_json_bytes(hasher: CountingReader, name: str) -> Any:
     data = hasher.read()
     try:
         return json.loads(data.decode(sniff_encoding(data[:SNIFF_BYTES])))
@@ -285,7 +296,7 @@ def _load_json_bytes(hasher: HashingReader, name: str) -> Any:
 
 def _open_json(path: Path, encoding: str | None) -> TableSource:
     raw = path.open("rb")
-    hasher = HashingReader(raw)
+    hasher = CountingReader(raw)
     doc = _load_json_bytes(hasher, path.name)
     raw.close()
     if isinstance(doc, dict) and isinstance(doc.get("records"), list):
@@ -295,27 +306,46 @@ def _open_json(path: Path, encoding: str | None) -> TableSource:
             "JSON must be an array of records or an object with a 'records' array",
             file=path.name,
         )
-    return TableSource(path, "json", _objects_to_rows(doc, path.name), _hasher=hasher)
+    return TableSource(path, "json", _objects_to_rows(doc, path.name), _counter=hasher)
 
 
 def _open_jsonl(path: Path, encoding: str | None) -> TableSource:
+    """JSON Lines, streamed twice: once for the union of keys (the header), once for rows."""
+    with path.open("rb") as fh:
+        enc = encoding or sniff_encoding(fh.read(SNIFF_BYTES))
+    header: dict[str, None] = {}
+    for obj in _jsonl_objects(path, enc):
+        header.update(dict.fromkeys(obj))
+    keys = list(header)
     raw = path.open("rb")
-    hasher = HashingReader(raw)
-    data = hasher.read()
-    raw.close()
+    counter = CountingReader(raw)
+
+    def rows() -> Iterator[list[str]]:
+        yield keys
+        text = io.TextIOWrapper(io.BufferedReader(counter), encoding=enc)
+        for line in text:
+            if line.strip():
+                obj = json.loads(line)
+                yield [_json_text(obj.get(key)) for key in keys]
+
+    return TableSource(path, "jsonl", rows(), _counter=counter)
+
+
+def _jsonl_objects(path: Path, enc: str) -> Iterator[dict[str, Any]]:
     try:
-        text = data.decode(sniff_encoding(data[:SNIFF_BYTES]))
+        with path.open(encoding=enc) as text:
+            for lineno, line in enumerate(text, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError:
+                    raise FileRejected(f"line {lineno} is not valid JSON", file=path.name,
+                                       hint="one object per line") from None
+                if not isinstance(obj, dict):
+                    raise FileRejected(f"line {lineno} is not an object", file=path.name,
+                                       hint="each line must be {...}")
+                yield obj
     except UnicodeDecodeError:
-        raise FileRejected("the file is not valid UTF-8", file=path.name,
+        raise FileRejected(f"the file is not valid {enc}", file=path.name,
                            hint="save it as UTF-8") from None
-    objects = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            objects.append(json.loads(line))
-        except json.JSONDecodeError:
-            raise FileRejected(
-                f"line {lineno} is not valid JSON", file=path.name, hint="one object per line"
-            ) from None
-    return TableSource(path, "jsonl", _objects_to_rows(objects, path.name), _hasher=hasher)

@@ -10,6 +10,7 @@ RULES: dict[str, str] = {
     "future-year": "the year is in the future",
     "not-a-number": "the value is not a whole number",
     "negative-number": "the value is negative",
+    "number-out-of-range": "the number is larger than any accepted value",
     "not-a-date": "the value is not a date (YYYY-MM-DD)",
     "excel-date": "Excel turned this cell into a date; the column holds codes or counts",
     "formula": "the cell holds a spreadsheet formula, not a value",

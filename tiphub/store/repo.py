@@ -8,7 +8,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tiphub.errors import Conflict, InvalidInput, NotFound
@@ -137,3 +137,42 @@ def state_secret(conn: Connection, key: str) -> bytes:
     except IntegrityError:  # another process made it first
         return state_secret(conn, key)
     return bytes.fromhex(value)
+
+
+# -- submissions as an import writes them ------------------------------------------------------
+
+
+def active_submission_by_sha(conn: Connection, org_id: int, sha: str) -> Submission | None:
+    """The organisation's active submission of the file with this sha256, if any."""
+    c = t.submissions.c
+    row = conn.execute(select(t.submissions).where(
+        c.organisation_id == org_id, c.sha256 == sha, c.status == "active")).first()
+    return Submission.model_validate(row._mapping) if row else None
+
+
+def check_replaceable(conn: Connection, sub_id: int, org_id: int) -> None:
+    row = conn.execute(select(t.submissions).where(t.submissions.c.id == sub_id)).first()
+    if row is None or row.organisation_id != org_id:
+        raise NotFound(f"submission {sub_id} of this organisation not found",
+                       hint="`tiphub submissions --org ORG` lists them")
+    if row.status != "active":
+        raise Conflict(f"submission {sub_id} was already replaced")
+
+
+def create_submission(conn: Connection, **values: Any) -> int:
+    values.update(received_at=datetime.now(UTC), rows_total=0, rows_accepted=0,
+                  rows_quarantined=0, status="active")
+    return conn.execute(insert(t.submissions).values(**values)).inserted_primary_key[0]
+
+
+def finish_submission(conn: Connection, sub_id: int, total: int, accepted: int,
+                      quarantined: int) -> None:
+    conn.execute(update(t.submissions).where(t.submissions.c.id == sub_id).values(
+        rows_total=total, rows_accepted=accepted, rows_quarantined=quarantined))
+
+
+def retire_submission(conn: Connection, sub_id: int) -> None:
+    """Mark a submission replaced and drop what it contributed (its provenance row stays)."""
+    for table in (t.case_records, t.stat_cubes, t.country_aggregates, t.quarantine):
+        conn.execute(delete(table).where(table.c.submission_id == sub_id))
+    conn.execute(update(t.submissions).where(t.submissions.c.id == sub_id).values(status="replaced"))

@@ -15,7 +15,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
 
 from tiphub.records import FLAG_GROUPS, SINGLE_FIELDS
@@ -62,7 +61,8 @@ submissions = Table(
     Column("rows_quarantined", Integer, nullable=False),
     Column("status", String(16), nullable=False),
     Column("replaces_id", ForeignKey("submissions.id")),
-    UniqueConstraint("organisation_id", "sha256"),
+    # not unique: a file whose submission was replaced may be imported again
+    Index(None, "organisation_id", "sha256"),
 )
 
 case_records = Table(

@@ -42,10 +42,12 @@ def detect_profile(
                 best = (score, idx, candidate)
     if profile is not None:
         chosen = get_profile(profile)
+        other = best[2] if best and best[0] >= MIN_SCORE and best[2] is not chosen else None
         for idx, row in enumerate(first_rows[:HEADER_SEARCH_ROWS]):
-            if chosen.score(row) >= MIN_SCORE / 2:
+            score = chosen.score(row)
+            if score >= MIN_SCORE / 2 and (other is None or score >= best[0]):
                 return chosen, idx
-        hint = f"it looks like a {best[2].name} file" if best and best[0] >= MIN_SCORE else (
+        hint = f"it looks like a {other.name} file" if other else (
             "check that the first rows hold the header")
         raise FileRejected(
             f"the header does not match profile {profile}", file=file, hint=hint

@@ -49,7 +49,7 @@ class Mapper:
     unmapped: list[str]
     extra_idx: list[tuple[int, str]]
     width: int
-    raw_needed: list[int] = field(default_factory=list)
+    raw_needed: list[tuple[str, int]] = field(default_factory=list)  # (canonical name, index)
     target: str = "case_records"
     #: what :meth:`convert` returns, in order: the record fields, then its provenance
     columns: tuple[str, ...] = RECORD_FIELDS + ("submission_id", "organisation_id")
@@ -71,7 +71,7 @@ class Mapper:
         rec[1] = row_number
         self.fill(row, rec, problems)
         if self.finishers:
-            scratch = {self.header[i]: row[i] for i in self.raw_needed} if self.raw_needed else {}
+            scratch = {name: row[i] for name, i in self.raw_needed} if self.raw_needed else {}
             for finish in self.finishers:
                 finish(rec, problems, scratch)
         if self.extra_idx:
@@ -97,12 +97,15 @@ class Profile:
     description: str = ""
     signature: tuple[str, ...] = ()  # normalised header names that identify the profile
     group_rule: str = "explicit"  # how blank flags read: "ctdc" (blank = no if any 1) or "explicit"
+    #: whether columns the profile does not know are kept (in ``extra``). Case files may hold
+    #: names, addresses or notes under any header, so a profile of personal records says no.
+    keeps_unmapped: bool = True
 
     def columns(self) -> list[Col]:
         raise NotImplementedError
 
-    def finishers(self) -> list[Finisher]:
-        """Row-level rules run after every column is set."""
+    def finishers(self, current_year: int) -> list[Finisher]:
+        """Row-level rules run after every column is set (``current_year`` bounds dates)."""
         return []
 
     def raw_columns(self) -> tuple[str, ...]:
@@ -149,8 +152,11 @@ class Profile:
                 file=file,
                 hint="check the header row, or pass another --profile",
             )
-        raw_needed = [by_norm[norm(c)] for c in self.raw_columns() if norm(c) in by_norm]
+        raw_needed = [(c, by_norm[norm(c)]) for c in self.raw_columns() if norm(c) in by_norm]
         extra_idx = [(i, h) for i, h in enumerate(header) if i not in used and h.strip()]
+        if not self.keeps_unmapped:
+            withheld += [h for _, h in extra_idx]
+            extra_idx = []
         return Mapper(
             profile=self.name,
             schema_version=self.schema_version,
@@ -160,7 +166,7 @@ class Profile:
                 slow=lambda col, name: make_setter(col, name, current_year),
                 current_year=current_year,
             ),
-            finishers=self.finishers(),
+            finishers=self.finishers(current_year),
             accepted=accepted,
             withheld=withheld,
             unmapped=[h for _, h in extra_idx],

@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from tiphub.ingest.profiles.setters import country_table
-from tiphub.ingest.profiles.spec import BAD, FIELD_INDEX, GROUP_SLOTS, Col, Problem, artefact
+from tiphub.ingest.profiles.spec import BAD, FIELD_INDEX, FIRST_YEAR, GROUP_SLOTS, Col, Problem, artefact
 from tiphub.vocab.codes import ANALYTIC
 
 Fill = Callable[[list[str], list[Any], list[Problem]], None]
@@ -49,8 +49,8 @@ def compile_fill(bound: list[tuple[int, str, Col]], *, group_rule: str,
             ]
         elif col.kind == "year":
             table = f"Y{n}"
-            env[table] = {str(y): y for y in range(1990, current_year + 1)}
-            env[table][""] = None
+            env[table] = {str(y): y for y in range(FIRST_YEAR, current_year + 1)}
+            env[table].update({"": None, "-99": None})
             lines += [
                 f"    v = row[{idx}]",
                 f"    x = {table}.get(v, BAD)",

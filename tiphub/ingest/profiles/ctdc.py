@@ -18,12 +18,12 @@ from tiphub.vocab.codes import ANALYTIC
 GENDER = {
     "Woman": "female", "Female": "female", "Man": "male", "Male": "male",
     "Trans/Transgender/NonConforming": "other", "Transgender/NonConforming": "other",
-    "Transgender": "other", "Unknown": "unknown", "": None,
+    "Transgender": "other", "Unknown": "unknown", "": None, "-99": None,
 }
 
 
 def _age_codes() -> dict[str, Any]:
-    codes: dict[str, Any] = {"": None, "Unknown": "unknown", "48+": "48+", "48 +": "48+"}
+    codes: dict[str, Any] = {"": None, "-99": None, "Unknown": "unknown", "48+": "48+", "48 +": "48+"}
     for band, (lo, hi) in ANALYTIC.age_bounds.items():
         if band == "48+":
             continue
@@ -34,14 +34,14 @@ def _age_codes() -> dict[str, Any]:
 
 
 AGE = _age_codes()
-MAJORITY = {"Adult": "adult", "Minor": "minor", "Unknown": "unknown", "": None}
+MAJORITY = {"Adult": "adult", "Minor": "minor", "Unknown": "unknown", "": None, "-99": None}
 MONTHS = {
     "0--12 (0-1 yr)": "0-12", "13--24 (1-2 yrs)": "13-24", "25+ (2+ yrs)": "25+",
     "0--12": "0-12", "13--24": "13-24", "25+": "25+", "0-12": "0-12", "13-24": "13-24",
     "Unknown": "unknown", "": None,
 }
 DATASOURCE = {"Case management": "case_management", "Hotline": "hotline", "": None,
-              "Unknown": "unknown"}
+              "Unknown": "unknown", "-99": None}
 REGIONS = {"Africa": "Africa", "Asia": "Asia", "Europe": "Europe", "Americas": "Americas",
            "Oceania": "Oceania", "Americas/Oceania": "Americas/Oceania",
            "Americas & Oceania": "Americas/Oceania", "Unknown": "unknown", "": None}
@@ -100,15 +100,9 @@ class CtdcSynthetic(Profile):
             *flags("recruiters", RECRUITERS),
         ]
 
-    def finishers(self) -> list[Finisher]:
-        status_i = FIELD_INDEX["majority_status"]
-        band_i = FIELD_INDEX["age_band"]
-        minors, adults = ANALYTIC.minor_bands, ANALYTIC.adult_bands
-
+    def finishers(self, current_year: int) -> list[Finisher]:
         def majority(rec: list[Any], problems: list[Problem], raw: dict[str, str]) -> None:
-            band = rec[band_i]
-            rec[status_i] = "minor" if band in minors else "adult" if band in adults else (
-                "unknown" if band == "unknown" else None)
+            majority_from_band(rec, problems, "ageBroad")
 
         return [majority]
 
@@ -179,7 +173,7 @@ class CtdcKanon(Profile):
     def raw_columns(self) -> tuple[str, ...]:
         return tuple(KANON_NOT_SPECIFIED.values())
 
-    def finishers(self) -> list[Finisher]:
+    def finishers(self, current_year: int) -> list[Finisher]:
         slots = [(GROUP_SLOTS[g], KANON_NOT_SPECIFIED.get(g)) for g in GROUP_SLOTS]
 
         def not_specified(rec: list[Any], problems: list[Problem], raw: dict[str, str]) -> None:
@@ -226,7 +220,7 @@ class CtdcVictimPerpetrator(Profile):
     def raw_columns(self) -> tuple[str, ...]:
         return ("yearRegister",)
 
-    def finishers(self) -> list[Finisher]:
+    def finishers(self, current_year: int) -> list[Finisher]:
         year_i, band_i = FIELD_INDEX["year"], FIELD_INDEX["year_band"]
         def years(rec: list[Any], problems: list[Problem], raw: dict[str, str]) -> None:
             hit = VP_YEARS.get(raw.get("yearRegister", "").strip())

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from tiphub.ingest.profiles.base import Problem, Profile, artefact, norm
+from tiphub.ingest.profiles.spec import FIRST_YEAR
 from tiphub.vocab import geo
 
 INDICATORS = (
@@ -80,7 +81,7 @@ class AggregateMapper:
             header[self.idx["dimension"]]: ", ".join(DIMENSIONS),
             header[self.idx["sex"]]: ", ".join(SEXES),
             header[self.idx["age"]]: ", ".join(AGES),
-            header[self.idx["year"]]: f"a year from 1990 to {current_year}",
+            header[self.idx["year"]]: f"a year from {FIRST_YEAR} to {current_year}",
             header[self.idx["value"]]: "a whole number, or <N for a suppressed value",
         }
 
@@ -115,7 +116,7 @@ class AggregateMapper:
             return None, problems
         category = cell["category"]
         code = self._category_code(chosen["dimension"], category)
-        unit = row[self.unit_i].strip() if self.unit_i is not None else None
+        unit = row[self.unit_i].strip()[:64] if self.unit_i is not None else None
         source = row[self.source_i].strip()[:256] if self.source_i is not None else None
         return (iso3, chosen["indicator"], chosen["dimension"], category[:256], code,
                 chosen["sex"], chosen["age"], year, unit or None, value, suppressed,
@@ -127,7 +128,7 @@ class AggregateMapper:
         except ValueError:
             problems.append((column, "not-a-year"))
             return None
-        if year < 1990:
+        if year < FIRST_YEAR:
             problems.append((column, "year-out-of-range"))
         elif year > self.current_year:
             problems.append((column, "future-year"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from tiphub.ingest.profiles.base import (
@@ -14,10 +14,10 @@ from tiphub.ingest.profiles.base import (
     Profile,
     majority_from_band,
 )
+from tiphub.ingest.profiles.spec import FIRST_YEAR
 from tiphub.vocab.codes import ANALYTIC, htcds
 
-DURATION = {band: bounds for band, bounds in
-            (("0-12", (0, 12)), ("13-24", (13, 24)), ("25+", (25, 10_000)))}
+DURATION = {"0-12": (0, 12), "13-24": (13, 24), "25+": (25, 1200)}  # months; 100 years at most
 PREFIXES = ("prs_", "vic_", "per_", "cas_", "cco_", "hte_", "spl_", "con_", "org_")
 IDENTIFYING = ("prs_FirstName", "prs_MiddleName", "prs_SecondName", "prs_Birthdate",
                "prs_DocumentNumber", "prs_Email", "prs_HomePhone", "prs_MobilePhone",
@@ -37,6 +37,7 @@ class Htcds(Profile):
     description = "HTCDS 2.0 case records, one row per person in a victim context"
     signature = ("prsid", "prsgender", "prscitizenship", "victraffickingstatus",
                  "victypeofexploitation")
+    keeps_unmapped = False  # unknown columns of a case file may hold anything personal
 
     def score(self, header: Sequence[str]) -> float:
         """HTCDS field names carry entity prefixes (prs_, vic_, ...): a header made mostly of
@@ -77,13 +78,13 @@ class Htcds(Profile):
             Col("hte_ExploitationCountry", "country", target="country_of_exploitation",
                 aliases=("vic_CountryOfExploitation",), accepted="ISO 3166 alpha-2 or alpha-3 code"),
             Col("vic_ExploitationDurationMonths", "int", target="duration_band", codes=DURATION,
-                accepted="whole months"),
+                accepted="whole months, 0 to 1200"),
         ]
 
     def raw_columns(self) -> tuple[str, ...]:
-        return ("prs_Birthdate", "vic_IdentificationDate", "vic_AgeAtIdentification", "prs_Id")
+        return ("prs_Birthdate", "vic_IdentificationDate", "vic_AgeAtIdentification")
 
-    def finishers(self) -> list[Finisher]:
+    def finishers(self, current_year: int) -> list[Finisher]:
         year_i, band_i = FIELD_INDEX["year"], FIELD_INDEX["age_band"]
         seen: set[str] = set()
 
@@ -101,14 +102,23 @@ class Htcds(Profile):
             if raw.get("vic_IdentificationDate"):
                 try:
                     identified = _parse_date(raw["vic_IdentificationDate"])
-                    rec[year_i] = identified.year
                 except ValueError:
                     problems.append(("vic_IdentificationDate", "not-a-date"))
+                else:
+                    if identified.year < FIRST_YEAR:
+                        problems.append(("vic_IdentificationDate", "year-out-of-range"))
+                    elif identified.year > current_year:
+                        problems.append(("vic_IdentificationDate", "future-year"))
+                    else:
+                        rec[year_i] = identified.year
             if raw.get("prs_Birthdate"):
                 try:
                     born = _parse_date(raw["prs_Birthdate"])
                 except ValueError:
                     problems.append(("prs_Birthdate", "not-a-date"))
+                else:
+                    if identified is None and born.year > current_year:
+                        problems.append(("prs_Birthdate", "future-year"))
             age = None
             if born and identified:
                 if born > identified:
@@ -117,8 +127,11 @@ class Htcds(Profile):
                 age = identified.year - born.year - (
                     (identified.month, identified.day) < (born.month, born.day))
             elif raw.get("vic_AgeAtIdentification"):
+                text = raw["vic_AgeAtIdentification"].strip()
                 try:
-                    age = int(raw["vic_AgeAtIdentification"])
+                    if not text.isdigit():
+                        raise ValueError
+                    age = int(text)
                 except ValueError:
                     problems.append(("vic_AgeAtIdentification", "not-a-number"))
                     return

@@ -4,7 +4,7 @@ columns that need parsing (multi-valued picklists, ids, whole numbers)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from tiphub.ingest.profiles.spec import (
@@ -152,25 +152,29 @@ def _int_setter(name: str, slot: int, bands: dict[str, Any] | None) -> Setter:
     """Whole number; with ``bands`` ({'0-12': (0, 12), ...}) stores the band it falls in."""
 
     def setter(value: str, rec: list[Any], problems: list[Problem]) -> None:
+        value = value.strip()
         if not value:
             return
-        try:
-            number = int(value)
-        except ValueError:
-            problems.append((name, artefact(value) or "not-a-number"))
-            return
-        if number < 0:
+        if value.startswith("-") and value[1:].isdigit():
             problems.append((name, "negative-number"))
             return
+        if not value.isdigit():
+            problems.append((name, artefact(value) or "not-a-number"))
+            return
+        number = int(value)
         if bands is None:
             rec[slot] = number
             return
-        rec[slot] = next(b for b, (lo, hi) in bands.items() if lo <= number <= hi)
+        band = next((b for b, (lo, hi) in bands.items() if lo <= number <= hi), None)
+        if band is None:
+            problems.append((name, "number-out-of-range"))
+        else:
+            rec[slot] = band
 
     return setter
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _language_code(text: str) -> str | None:
     found = geo.language(text)
     return found.alpha3 if found else None

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 05:19:30.428383
+Create Date: 2026-11-29 05:24:44.566028
 """
 from alembic import op
 import sqlalchemy as sa
@@ -45,9 +45,11 @@ def upgrade() -> None:
     sa.Column('replaces_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_submissions_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['replaces_id'], ['submissions.id'], name=op.f('fk_submissions_replaces_id_submissions')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_submissions')),
-    sa.UniqueConstraint('organisation_id', 'sha256', name=op.f('uq_submissions_organisation_id_sha256'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submissions'))
     )
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_submissions_organisation_id_sha256'), ['organisation_id', 'sha256'], unique=False)
+
     op.create_table('case_records',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
@@ -170,6 +172,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_records_country_of_exploitation_year'))
 
     op.drop_table('case_records')
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submissions_organisation_id_sha256'))
+
     op.drop_table('submissions')
     op.drop_table('organisations')
     op.drop_table('hub_state')
