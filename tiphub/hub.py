@@ -125,7 +125,8 @@ class Hub:
             raise InvalidInput(f"unknown region {region!r}", hint=f"accepted: {', '.join(geo.regions())}")
         with self.db.connect() as conn:
             org_id = repo.organisation(conn, org).id if org else None
-            filters = Filters(country=iso3, region=region, year=year, organisation_id=org_id)
+            filters = Filters(country=iso3, region=region, year=year, organisation_id=org_id,
+                              organisation=org)
             if iso3 and not repo.has_records(conn, iso3) and org_id is None:
                 if by is not None:
                     raise InvalidInput(

@@ -89,7 +89,7 @@ def _protected(spec: Any, rdim: Dimension, cdim: Dimension, cells: dict[tuple[st
     raw = RawTable(spec=spec, row_dim=rdim, col_dim=cdim, rows=row_keys, columns=col_keys,
                    cells=matrix, row_totals=[row_tot[r] for r in row_keys],
                    column_totals=[col_tot[c] for c in col_keys], total=total, records=total,
-                   completeness={}, excluded=0)
+                   known={}, excluded=0)
     table = protect(raw, k=k, filters=filters)
     for i, r in enumerate(row_keys):
         for j, c in enumerate(col_keys):

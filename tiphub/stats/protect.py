@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from tiphub.stats.model import Cell, Key, StatTable
 from tiphub.stats.rounding import Rounder
-from tiphub.stats.suppression import SuppressedTable, UnprotectableTable, suppress
+from tiphub.stats.suppression import SECONDARY_MARK, SuppressedTable, UnprotectableTable, suppress
 from tiphub.stats.tables import Filters, RawTable
-
-SECONDARY_MARK = "x"
 
 
 def _exact(n: int) -> int:
@@ -63,7 +61,8 @@ def protect(raw: RawTable, *, k: int, filters: Filters, by: str | None = None,
         table=raw.spec.name,
         title=raw.spec.title,
         source="case records",
-        filters={"country": filters.country, "region": filters.region, "year": filters.year},
+        filters={"country": filters.country, "region": filters.region, "year": filters.year,
+                 "organisation": filters.organisation},
         by=by,
         row_dimension=raw.row_dim.label,
         column_dimension=raw.col_dim.label,
@@ -73,8 +72,8 @@ def protect(raw: RawTable, *, k: int, filters: Filters, by: str | None = None,
         row_totals=row_totals,
         column_totals=column_totals,
         total=total,
-        records=rounder(raw.records) if raw.records >= k else None,
-        completeness=_completeness(raw, row_totals, column_totals, k, total.suppressed),
+        records=rounder(raw.records) if raw.records >= k and not total.suppressed else None,
+        completeness=_completeness(raw, row_totals, column_totals, k, total.suppressed, rounder),
         notes=_notes(raw, k, total_published=not total.suppressed, rounder=rounder),
         min_cell_size=k,
         multi_response=raw.row_dim.multi,
@@ -121,31 +120,30 @@ def _pattern(raw: RawTable, k: int) -> Pattern:
 
 
 def _completeness(raw: RawTable, row_totals: list[Cell], column_totals: list[Cell],
-                  k: int, total_suppressed: bool) -> dict[str, float | None]:
-    """Completeness computed from published figures only, so it reveals nothing withheld.
+                  k: int, total_suppressed: bool, rounder: Rounder) -> dict[str, float | None]:
+    """Share of records where each field is known — published only when it gives nothing away.
 
-    For a single-valued dimension the missing records are its unknown and not-recorded rows (or
-    columns); for a flag group, the records left out of the denominator. When any of those is
-    withheld, completeness is withheld too (None).
+    The missing records of a field are its unknown and not-recorded rows (or columns), or for a
+    flag group the records left out of the denominator. The share is computed from rounded
+    figures, and withheld (None) when the missing count is small, when any of the margins it
+    could be checked against is withheld, or when the records themselves are too few.
     """
     out: dict[str, float | None] = {}
-    if raw.records < k:
-        return dict.fromkeys(raw.completeness)
     for dim, keys, margins in ((raw.row_dim, raw.rows, row_totals),
                                (raw.col_dim, raw.columns, column_totals)):
-        if dim.name not in raw.completeness:
+        if dim.name not in raw.known:
             continue
+        missing = raw.records - raw.known[dim.name]
         if dim.multi:
-            missing = raw.excluded
-            published = (missing == 0 or missing >= k) and not total_suppressed
+            hidden = total_suppressed
+        elif dim is raw.col_dim and raw.row_dim.multi:
+            hidden = False  # column margins of a flag table count only flagged records
         else:
-            gaps = [m for key, m in zip(keys, margins, strict=True)
-                    if key in ("unknown", "not_recorded")]
-            published = all(not m.suppressed for m in gaps)
-            missing = sum(m.count or 0 for m in gaps)
-        out[dim.name] = (
-            round((raw.records - missing) / raw.records, 2) if published and raw.records else None
-        )
+            hidden = any(m.suppressed for key, m in zip(keys, margins, strict=True)
+                         if key in ("unknown", "not_recorded"))
+        publish = raw.records >= k and not hidden and (missing == 0 or missing >= k)
+        out[dim.name] = (round(1 - rounder(missing) / rounder(raw.records), 2)
+                         if publish else None)
     return out
 
 

@@ -7,12 +7,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from tiphub.errors import InvalidInput
 from tiphub.stats.cubes import cube_for
 from tiphub.stats.dimensions import NOT_RECORDED, Dimension, dimension, group_columns
-from tiphub.store import schema as t
+from tiphub.store import repo
 
 
 @dataclass(frozen=True)
@@ -42,30 +42,28 @@ BREAKDOWNS = ("organisation", "data_source")
 
 @dataclass
 class Filters:
+    """What a table is restricted to. ``organisation`` is the code shown with the table."""
+
     country: str | None = None
     region: str | None = None
     year: int | None = None
     organisation_id: int | None = None
+    organisation: str | None = None
 
-    def used(self) -> set[str]:
-        """Record columns the filters test."""
-        return {col for col, value in (("country_of_exploitation", self.country),
-                                       ("exploitation_region", self.region), ("year", self.year),
-                                       ("organisation_id", self.organisation_id))
-                if value is not None}
+    def columns(self) -> dict[str, Any]:
+        """Record column → required value, for the filters that are set."""
+        pairs = (("country_of_exploitation", self.country), ("exploitation_region", self.region),
+                 ("year", self.year), ("organisation_id", self.organisation_id))
+        return {col: value for col, value in pairs if value is not None}
 
-    def clauses(self, table: Any = None) -> list[Any]:
-        c = (table if table is not None else t.case_records).c
-        out = []
-        if self.country:
-            out.append(c.country_of_exploitation == self.country)
-        if self.region:
-            out.append(c.exploitation_region == self.region)
-        if self.year is not None:
-            out.append(c.year == self.year)
-        if self.organisation_id is not None:
-            out.append(c.organisation_id == self.organisation_id)
-        return out
+
+def grouped_counts(conn: Connection, cols: list[str], filters: Filters,
+                   *, use_cubes: bool = True) -> list[tuple[Any, ...]]:
+    """``(values of cols..., count)`` for the records matching ``filters`` — from a summary cube
+    when one holds the columns, else from the records."""
+    where = filters.columns()
+    cube = cube_for(cols, where) if use_cubes else None
+    return repo.grouped_counts(conn, cols, where, cube=cube)
 
 
 @dataclass
@@ -83,7 +81,7 @@ class RawTable:
     column_totals: list[int]
     total: int
     records: int
-    completeness: dict[str, float | None]
+    known: dict[str, int]  # per dimension with columns: records where it is known
     excluded: int  # records with no row key (multi-response: nothing recorded)
 
 
@@ -105,25 +103,6 @@ def compute(conn: Connection, name: str, filters: Filters, by: str | None = None
     col_dim = dimension(by or spec.columns)
     cols = group_columns([row_dim, col_dim])
     return fold(spec, row_dim, col_dim, cols, grouped_counts(conn, cols, filters))
-
-
-def grouped_counts(conn: Connection, cols: list[str], filters: Filters,
-                   *, use_cubes: bool = True) -> list[tuple[Any, ...]]:
-    """``(values of cols..., count)`` for the records matching ``filters`` — from a summary cube
-    when one holds the columns, else from the records."""
-    cube = cube_for(cols, filters.used()) if use_cubes else None
-    if cube is not None:
-        table = t.stat_cubes
-        count = func.sum(table.c.n)
-        where = [table.c.cube == cube, *filters.clauses(table)]
-    else:
-        table = t.case_records
-        count = func.count()
-        where = filters.clauses(table)
-    query = select(*[table.c[c] for c in cols], count).where(*where)
-    if cols:
-        query = query.group_by(*[table.c[c] for c in cols])
-    return [(*r[:-1], int(r[-1] or 0)) for r in conn.execute(query)]
 
 
 def _pick(dim: Dimension, cols: list[str]) -> list[int]:
@@ -158,15 +137,13 @@ def fold(spec: TableSpec, row_dim: Dimension, col_dim: Dimension, cols: list[str
                 row_tot[r] += n
     rows = row_dim.sort(set(row_tot))
     columns = col_dim.sort(set(col_tot))
-    completeness = {
-        dim.name: (known[dim.name] / records if records else None)
-        for dim in (row_dim, col_dim) if dim.columns and dim.name != "organisation"
-    }
+    known_counts = {dim.name: known[dim.name] for dim in (row_dim, col_dim)
+                    if dim.columns and dim.name != "organisation"}
     return RawTable(
         spec=spec, row_dim=row_dim, col_dim=col_dim, rows=rows, columns=columns,
         cells=[[cells[r, c] for c in columns] for r in rows],
         row_totals=[row_tot[r] for r in rows], column_totals=[col_tot[c] for c in columns],
-        total=total, records=records, completeness=completeness, excluded=excluded,
+        total=total, records=records, known=known_counts, excluded=excluded,
     )
 
 

@@ -176,3 +176,21 @@ def retire_submission(conn: Connection, sub_id: int) -> None:
     for table in (t.case_records, t.stat_cubes, t.country_aggregates, t.quarantine):
         conn.execute(delete(table).where(table.c.submission_id == sub_id))
     conn.execute(update(t.submissions).where(t.submissions.c.id == sub_id).values(status="replaced"))
+
+
+# -- statistics ---------------------------------------------------------------------------------
+
+
+def grouped_counts(conn: Connection, cols: list[str], where: dict[str, Any], *,
+                   cube: str | None) -> list[tuple[Any, ...]]:
+    """``(values of cols..., count)`` of the records with ``column == value`` for each item of
+    ``where`` — read from the summary cube ``cube`` when given, else from the records."""
+    table = t.stat_cubes if cube else t.case_records
+    count = func.sum(table.c.n) if cube else func.count()
+    clauses = [table.c[col] == value for col, value in where.items()]
+    if cube:
+        clauses.append(table.c.cube == cube)
+    query = select(*[table.c[c] for c in cols], count).where(*clauses)
+    if cols:
+        query = query.group_by(*[table.c[c] for c in cols])
+    return [(*r[:-1], int(r[-1] or 0)) for r in conn.execute(query)]
