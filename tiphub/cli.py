@@ -80,7 +80,7 @@ def _options(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Create the database or bring its schema up to date."""
-    hub = Hub.unchecked(settings(), db=state.db)
+    hub = Hub(settings(), db=state.db, check=False)
     try:
         now = hub.db_upgrade(revision)
     finally:
@@ -229,11 +229,13 @@ def stats(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
 ) -> None:
     """A protected statistics table (small cells suppressed)."""
+    if output and format is Format.table:
+        raise typer.BadParameter("with --output, choose --format csv or json")
     with open_hub() as hub:
         result = hub.stats(table, country=country, region=region, year=year, by=by, org=org)
     text = _render_stats(result, format)
-    if output:
-        output.write_text(text if isinstance(text, str) else "", encoding="utf-8")
+    if output and text is not None:
+        output.write_text(text, encoding="utf-8")
         out.print(f"wrote {output}")
     elif isinstance(text, str):
         sys.stdout.write(text)
@@ -300,7 +302,7 @@ def _print_records(records: list[dict[str, Any]], format: Format, columns: list[
 
         keys = list(dict.fromkeys(k for r in records for k in r)) or columns
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(keys)
+        writer.writerow([safe_cell(k) for k in keys])
         for r in records:
             writer.writerow([safe_cell(str(r.get(k, "") if r.get(k) is not None else "")) for k in keys])
         return

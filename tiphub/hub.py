@@ -32,22 +32,18 @@ class Hub:
     """The evidence hub of one coordination space."""
 
     def __init__(self, settings: Settings | None = None, *, db: str | None = None,
-                 create: bool = True) -> None:
+                 check: bool = True) -> None:
+        """Open the hub's database; ``check=False`` skips the schema check (for ``db upgrade``).
+
+        An empty database is created at the newest schema; one at an older revision is refused
+        with a hint to run ``tiphub db upgrade``.
+        """
         self.settings = settings or Settings()
         if db:
             self.settings = self.settings.model_copy(update={"database_url": db})
         self.db = Database(self.settings.resolved_database_url())
-        self.db.ensure_current(create=create)
-
-    @classmethod
-    def unchecked(cls, settings: Settings | None = None, *, db: str | None = None) -> Hub:
-        """A hub whose schema is not checked — for ``db upgrade`` itself."""
-        hub = cls.__new__(cls)
-        hub.settings = settings or Settings()
-        if db:
-            hub.settings = hub.settings.model_copy(update={"database_url": db})
-        hub.db = Database(hub.settings.resolved_database_url())
-        return hub
+        if check:
+            self.db.ensure_current()
 
     def close(self) -> None:
         self.db.dispose()

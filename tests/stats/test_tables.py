@@ -117,3 +117,18 @@ def test_multi_response_people_totals_are_protected(hub: Hub, write) -> None:
         hidden = sum(c.suppressed for c in t.cells[i]) + t.row_totals[i].suppressed
         assert hidden != 1
     assert "3" not in {c.display for row in t.cells for c in row}
+
+
+def test_people_counts_cannot_pin_a_withheld_flag_cell(hub: Hub, write) -> None:
+    """Girls: 20 in sexual exploitation, 3 in forced labour, one form each. Published, the girls'
+    people count (23) minus 20 would say 'at least 3' and the row 'at most 3'."""
+    rows = (many(20, ageBroad="9--17", isSexualExploit="1")
+            + many(3, ageBroad="9--17", isForcedLabour="1")
+            + many(60, isForcedLabour="1") + many(40, isSexualExploit="1")
+            + many(30, gender="Man", isForcedLabour="1") + many(25, gender="Man", isSexualExploit="1"))
+    load(hub, write, rows)
+    t = hub.stats("forms")
+    girls = [c.code for c in t.columns].index("girls")
+    fl = [r.code for r in t.rows].index("forced_labour")
+    assert t.cells[fl][girls].suppressed
+    assert t.column_totals[girls].suppressed

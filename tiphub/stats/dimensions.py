@@ -105,17 +105,16 @@ def _year(values: tuple[Any, ...]) -> list[str]:
 
 def _flow(values: tuple[Any, ...]) -> list[str]:
     origin, destination, origin_region, destination_region = values
-    if origin in (None, UNKNOWN) and origin_region in (None, UNKNOWN):
-        return [UNKNOWN]
-    if destination in (None, UNKNOWN) and destination_region in (None, UNKNOWN):
-        return [UNKNOWN]
-    if origin is not None and origin == destination:
+    countries_known = origin not in (None, UNKNOWN) and destination not in (None, UNKNOWN)
+    regions_known = origin_region not in (None, UNKNOWN) and destination_region not in (None, UNKNOWN)
+    if countries_known and origin == destination:
         return ["domestic"]
-    if origin_region and origin_region == destination_region:
-        return ["cross_border_within_region"]
-    if origin_region in (None, UNKNOWN) or destination_region in (None, UNKNOWN):
-        return ["cross_border"]
-    return ["cross_region"]
+    if not regions_known:
+        return ["cross_border"] if countries_known else [UNKNOWN]
+    if origin_region != destination_region:
+        return ["cross_region"]
+    # same region: with both countries known it crossed a border, otherwise it may not have
+    return ["cross_border_within_region" if countries_known else "within_region"]
 
 
 DIMENSIONS: dict[str, Dimension] = {
@@ -143,8 +142,10 @@ DIMENSIONS: dict[str, Dimension] = {
     "flow_type": Dimension(
         "flow_type", "Flow", ("citizenship", "country_of_exploitation", "citizenship_region",
                               "exploitation_region"), _flow,
-        order=("domestic", "cross_border_within_region", "cross_region", "cross_border"),
+        order=("domestic", "cross_border_within_region", "within_region", "cross_region",
+               "cross_border"),
         labels={"domestic": "Domestic", "cross_border_within_region": "Cross-border, same region",
+                "within_region": "Same region (countries not known)",
                 "cross_region": "Cross-border, other region", "cross_border": "Cross-border"},
     ),
     "data_source": _single("data_source", "Data source", "data_source"),

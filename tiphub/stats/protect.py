@@ -109,6 +109,10 @@ def _pattern(raw: RawTable, k: int) -> Pattern:
         row_hidden = [r.grand_total_suppressed if r else True for r in per_row]
         col_hidden = list(people.suppressed[0]) if people else [True] * n_cols
         total_hidden = people.grand_total_suppressed if people else True
+        for j in _narrowing_columns(raw, mask, primary, row_hidden, col_hidden, k):
+            col_hidden[j] = True
+        if sum(col_hidden) == 1:  # one withheld denominator would follow from the total
+            total_hidden = True
         return mask, primary, row_hidden, col_hidden, total_hidden
     sup = _safe_suppress(raw.cells, k)
     if sup is None:  # a tiny table no pattern protects: withhold every cell
@@ -117,6 +121,42 @@ def _pattern(raw: RawTable, k: int) -> Pattern:
         return every, small, [True] * n_rows, [True] * n_cols, True
     return (sup.suppressed, sup.primary, list(sup.row_totals_suppressed),
             list(sup.col_totals_suppressed), sup.grand_total_suppressed)
+
+
+def _narrowing_columns(raw: RawTable, mask: list[list[bool]], primary: list[list[bool]],
+                       row_hidden: list[bool], col_hidden: list[bool], k: int) -> list[int]:
+    """Columns of a flag table whose people count would narrow a withheld cell.
+
+    A column counts people, and each person has at least one flag, so the people count is at
+    most the sum of the column's cells: every withheld cell is at least the people count minus
+    the most the other cells can be. When that lower bound beats what the mark already says
+    (1 for ``<k``, k for ``x``), the people count must be withheld too.
+    """
+    rows = range(len(raw.rows))
+
+    def most(i: int, j: int) -> float:
+        if not mask[i][j]:
+            return raw.cells[i][j]
+        if primary[i][j]:
+            return k - 1
+        if row_hidden[i]:
+            return float("inf")
+        others = sum(raw.cells[i][c] if not mask[i][c] else (1 if primary[i][c] else k)
+                     for c in range(len(raw.columns)) if c != j)
+        return raw.row_totals[i] - others
+
+    out = []
+    for j, people in enumerate(raw.column_totals):
+        if col_hidden[j]:
+            continue
+        bounds = [most(i, j) for i in rows]
+        for g in rows:
+            if mask[g][j]:
+                known_least = 1 if primary[g][j] else k
+                if people - (sum(bounds) - bounds[g]) > known_least:
+                    out.append(j)
+                    break
+    return out
 
 
 def _completeness(raw: RawTable, row_totals: list[Cell], column_totals: list[Cell],

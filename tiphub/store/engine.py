@@ -67,9 +67,9 @@ class Database:
         command.upgrade(_alembic_config(self.engine), revision)
         return self.current_revision()
 
-    def ensure_current(self, *, create: bool = True) -> None:
+    def ensure_current(self) -> None:
         """Create an empty database, or refuse one whose schema is not at the head revision."""
-        if create and self.is_empty():
+        if self.is_empty():
             self.upgrade()
             return
         current, head = self.current_revision(), self.head_revision()

@@ -98,6 +98,7 @@ class AggregateMapper:
             else:
                 return None, [("", "ragged-row")]
         problems: list[Problem] = []
+        row = [c.replace("\x00", "") for c in row]  # databases refuse NUL in text
         cell = {key: row[i].strip() for key, i in self.idx.items()}
         col = {key: self.header[i] for key, i in self.idx.items()}
         iso3 = cell["iso3"].upper()

@@ -141,7 +141,7 @@ def _country_setter(name: str, target: str | None) -> Setter:
 
 def _id_setter(name: str) -> Setter:
     def setter(value: str, rec: list[Any], problems: list[Problem]) -> None:
-        value = value.strip()
+        value = value.replace("\x00", "").strip()  # databases refuse NUL in text
         if value:
             rec[0] = value[:128]
 
