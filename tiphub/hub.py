@@ -102,6 +102,17 @@ class Hub:
             org_id = repo.organisation(conn, org).id if org else None
             return repo.submissions(conn, org_id)
 
+    def import_report(self, submission: int) -> ImportReport:
+        """The validation report of an earlier import, as it was returned then."""
+        with self.db.connect() as conn:
+            sub = repo.submission(conn, submission)
+            text = repo.submission_report(conn, submission)
+        if text is None:
+            raise NotFound(f"submission {submission} has no stored report")
+        report = ImportReport.model_validate_json(text)
+        return report if sub.status == "active" else report.model_copy(
+            update={"rows_accepted": 0})
+
     def quarantine(self, submission: int) -> list[dict[str, Any]]:
         """Rows of a submission that failed validation, with their problems."""
         with self.db.connect() as conn:

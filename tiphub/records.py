@@ -74,6 +74,7 @@ class Submission(Model):
     rows_quarantined: int
     status: str = Field(description="'active', or 'replaced' once a corrected file replaced it.")
     replaces_id: int | None = None
+    report: str | None = Field(None, exclude=True, description="Stored import report (JSON).")
 
 
 class Problem(Model):

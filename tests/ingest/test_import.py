@@ -7,7 +7,7 @@ import json
 import pytest
 from factories import ctdc_csv, ctdc_row, glotip_csv, htcds_csv
 
-from tiphub import FileRejected, Hub
+from tiphub import FileRejected, Hub, NotFound
 
 
 @pytest.fixture
@@ -53,6 +53,8 @@ def test_reimport_is_idempotent_and_replacement_is_atomic(any_hub: Hub, org: str
     first = any_hub.import_file(path, org=org)
     again = any_hub.import_file(path, org=org)
     assert again.already_imported and again.submission_id == first.submission_id
+    assert [p.rule for p in again.problems] == ["unknown-code"]  # the same report as then
+    assert any_hub.import_report(first.submission_id).rows_quarantined == 1
     assert any_hub.summary()["case_records"] == 1
     fixed = write("a-fixed.csv", ctdc_csv([ctdc_row(), ctdc_row(gender="Man")]))
     second = any_hub.import_file(fixed, org=org, replaces=first.submission_id)
@@ -60,6 +62,11 @@ def test_reimport_is_idempotent_and_replacement_is_atomic(any_hub: Hub, org: str
     assert any_hub.summary()["case_records"] == 2
     statuses = {s.id: s.status for s in any_hub.submissions()}
     assert statuses == {first.submission_id: "replaced", second.submission_id: "active"}
+    # the replaced file can come back, replacing its replacement
+    back = any_hub.import_file(path, org=org, replaces=second.submission_id)
+    assert not back.already_imported and any_hub.summary()["case_records"] == 1
+    with pytest.raises(NotFound):
+        any_hub.import_file(fixed, org=org, replaces=999)
 
 
 def test_a_failed_import_leaves_nothing(any_hub: Hub, org: str, write) -> None:

@@ -90,8 +90,22 @@ def import_file(
                              lambda: progress(source.bytes_read, source.size) if progress else None)
             if counts["total"] == 0:
                 raise FileRejected("the file has a header but no data rows", file=path.name)
+            if getattr(mapper, "unmapped_labels", None):
+                for label, n in sorted(mapper.unmapped_labels.items()):
+                    collector.add(None, "Category", "unmapped-citizenship", severity="warning",
+                                  message=f"citizenship label {label!r} ({n} rows) matched no "
+                                  "country; stored as text with no code")
+            report = ImportReport(
+                submission_id=sub_id, file_name=path.name, profile=mapper.profile,
+                schema_version=mapper.schema_version, organisation=org_code,
+                rows_total=counts["total"], rows_accepted=counts["accepted"],
+                rows_quarantined=counts["quarantined"], replaced_submission_id=options.replaces,
+                withheld_columns=mapper.withheld, unmapped_columns=mapper.unmapped,
+                problems=collector.listed, problems_truncated=collector.truncated,
+                summary=collector.summary(),
+            )
             repo.finish_submission(conn, sub_id, counts["total"], counts["accepted"],
-                                   counts["quarantined"])
+                                   counts["quarantined"], report.model_dump_json())
             if options.replaces is not None:
                 repo.retire_submission(conn, options.replaces)
             if counts["accepted"] > 100_000:
@@ -106,20 +120,7 @@ def import_file(
         source.close()
     if progress:
         progress(source.size, source.size)
-    if getattr(mapper, "unmapped_labels", None):
-        for label, n in sorted(mapper.unmapped_labels.items()):
-            collector.add(None, "Category", "unmapped-citizenship", severity="warning",
-                          message=f"citizenship label {label!r} ({n} rows) matched no country; "
-                          "stored as text with no code")
-    return ImportReport(
-        submission_id=sub_id, file_name=path.name, profile=mapper.profile,
-        schema_version=mapper.schema_version, organisation=org_code,
-        rows_total=counts["total"], rows_accepted=counts["accepted"],
-        rows_quarantined=counts["quarantined"], replaced_submission_id=options.replaces,
-        withheld_columns=mapper.withheld, unmapped_columns=mapper.unmapped,
-        problems=collector.listed, problems_truncated=collector.truncated,
-        summary=collector.summary(),
-    )
+    return report
 
 
 def _chain(first: list[list[str]], rest: Any) -> Any:
@@ -183,6 +184,9 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
 
 
 def _report_for_existing(sub: Submission, org_code: str) -> ImportReport:
+    if sub.report:
+        return ImportReport.model_validate_json(sub.report).model_copy(
+            update={"already_imported": True})
     return ImportReport(
         submission_id=sub.id, file_name=sub.file_name, profile=sub.profile,
         schema_version=sub.schema_version, organisation=org_code, rows_total=sub.rows_total,

@@ -166,9 +166,14 @@ def create_submission(conn: Connection, **values: Any) -> int:
 
 
 def finish_submission(conn: Connection, sub_id: int, total: int, accepted: int,
-                      quarantined: int) -> None:
+                      quarantined: int, report: str) -> None:
     conn.execute(update(t.submissions).where(t.submissions.c.id == sub_id).values(
-        rows_total=total, rows_accepted=accepted, rows_quarantined=quarantined))
+        rows_total=total, rows_accepted=accepted, rows_quarantined=quarantined, report=report))
+
+
+def submission_report(conn: Connection, sub_id: int) -> str | None:
+    """The stored import report (JSON) of a submission."""
+    return conn.execute(select(t.submissions.c.report).where(t.submissions.c.id == sub_id)).scalar()
 
 
 def retire_submission(conn: Connection, sub_id: int) -> None:

@@ -61,6 +61,7 @@ submissions = Table(
     Column("rows_quarantined", Integer, nullable=False),
     Column("status", String(16), nullable=False),
     Column("replaces_id", ForeignKey("submissions.id")),
+    Column("report", Text),  # the import report as JSON (rules, rows, columns: no cell values)
     # not unique: a file whose submission was replaced may be imported again
     Index(None, "organisation_id", "sha256"),
 )

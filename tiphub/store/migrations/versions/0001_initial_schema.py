@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 05:24:44.566028
+Create Date: 2026-11-29 05:27:50.559967
 """
 from alembic import op
 import sqlalchemy as sa
@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('rows_quarantined', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('replaces_id', sa.Integer(), nullable=True),
+    sa.Column('report', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_submissions_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['replaces_id'], ['submissions.id'], name=op.f('fk_submissions_replaces_id_submissions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submissions'))
