@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HOME = Path("var")
+PLACEHOLDER_SECRET = "development-only-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -48,6 +49,28 @@ class Settings(BaseSettings):
         description="Per column and rule, how many problem rows an import report lists "
         "individually (all are counted and all invalid rows are quarantined).",
     )
+    environment: str = Field(
+        "development",
+        pattern="^(development|production)$",
+        description="'production' makes the server refuse placeholder secrets and insecure cookies.",
+    )
+    secret_key: str = Field(
+        PLACEHOLDER_SECRET,
+        description="Server secret (at least 32 characters) keyed into every stored session and "
+        "API-token hash. Must be set outside development; changing it signs everyone out.",
+    )
+    behind_tls: bool = Field(
+        False, description="The server is reached over HTTPS (e.g. behind a reverse proxy): "
+        "session cookies get the Secure flag."
+    )
+    session_hours: int = Field(12, ge=1, le=24 * 30, description="How long a sign-in lasts.")
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed sign-ins in a row that lock an account for a while."
+    )
+    login_lockout_minutes: int = Field(15, ge=1, description="How long a locked account waits.")
+    login_ip_failures: int = Field(
+        20, ge=1, description="Failed sign-ins from one address in 10 minutes before it must wait."
+    )
     current_year: int | None = Field(
         None, description="Year used to reject registration years in the future (default: today)."
     )
@@ -56,6 +79,21 @@ class Settings(BaseSettings):
     @classmethod
     def _no_blank_url(cls, value: str | None) -> str | None:
         return value or None
+
+    def check_for_serving(self) -> None:
+        """Refuse to serve with settings that are only safe on a developer's machine."""
+        from tiphub.errors import ConfigError
+
+        if self.environment == "production":
+            if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:
+                raise ConfigError(
+                    "TIPHUB_SECRET_KEY is a placeholder or shorter than 32 characters",
+                    hint="set it to a long random value, e.g. "
+                    "python -c 'import secrets; print(secrets.token_urlsafe(48))'",
+                )
+            if self.resolved_database_url().startswith("sqlite"):
+                raise ConfigError("production needs PostgreSQL (TIPHUB_DATABASE_URL)",
+                                  hint="the embedded SQLite file is for one machine and the demo")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

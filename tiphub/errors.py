@@ -39,6 +39,27 @@ class NotFound(TiphubError):
     exit_code = 4
 
 
+class Unauthorized(TiphubError):
+    """No valid sign-in: missing, expired or revoked session or token, or wrong credentials."""
+
+    http_status = 401
+    exit_code = 77
+
+
+class Forbidden(TiphubError):
+    """Signed in, but the role does not allow this."""
+
+    http_status = 403
+    exit_code = 77
+
+
+class TooManyAttempts(TiphubError):
+    """Sign-in is locked or rate-limited for a while."""
+
+    http_status = 429
+    exit_code = 75
+
+
 class Conflict(TiphubError):
     """The request contradicts what is stored (a duplicate code, a replaced submission)."""
 

@@ -13,6 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tiphub.accounts.methods import AccountMethods
+from tiphub.accounts.policy import allowed, authorize
+from tiphub.accounts.principal import SYSTEM, Principal
 from tiphub.config import Settings
 from tiphub.errors import InvalidInput, NotFound
 from tiphub.ingest import ImportOptions
@@ -28,7 +31,7 @@ from tiphub.vocab import geo
 Progress = Callable[[int, int], None]
 
 
-class Hub:
+class Hub(AccountMethods):
     """The evidence hub of one coordination space."""
 
     def __init__(self, settings: Settings | None = None, *, db: str | None = None,
@@ -63,13 +66,19 @@ class Hub:
     # -- organisations --------------------------------------------------------------------
 
     def add_organisation(self, code: str, name: str, type: str = "NGO",
-                         country: str | None = None) -> Organisation:
+                         country: str | None = None, *,
+                         principal: Principal = SYSTEM) -> Organisation:
         """Register a member organisation (``type`` is an HTCDS org_Type)."""
+        authorize(principal, "organisations:manage")
         iso3 = self._country(country) if country else None
         with self.db.begin() as conn:
-            return repo.add_organisation(conn, code, name, type, iso3)
+            organisation = repo.add_organisation(conn, code, name, type, iso3)
+        self.accounts.audit(principal, "organisation:create", target_type="organisation",
+                            target_id=organisation.id, organisation_id=organisation.id)
+        return organisation
 
-    def organisations(self) -> list[Organisation]:
+    def organisations(self, *, principal: Principal = SYSTEM) -> list[Organisation]:
+        authorize(principal, "organisations:read")
         with self.db.connect() as conn:
             return repo.organisations(conn)
 
@@ -81,31 +90,52 @@ class Hub:
 
     def import_file(self, path: Path | str, org: str, profile: str | None = None,
                     replaces: int | None = None, encoding: str | None = None,
-                    progress: Progress | None = None) -> ImportReport:
+                    progress: Progress | None = None, *,
+                    principal: Principal = SYSTEM) -> ImportReport:
         """Import one file for organisation ``org``; see docs/profiles.md.
 
         Idempotent: the same file for the same organisation returns the earlier report.
         ``replaces`` swaps an earlier submission of the organisation for this one, atomically.
         """
         organisation = self.organisation(org)
+        authorize(principal, "imports:create", organisation.id)
         options = ImportOptions(
             profile=profile, replaces=replaces, encoding=encoding,
             batch_size=self.settings.import_batch_size,
             max_problems_per_rule=self.settings.max_problems_per_rule,
             current_year=self.settings.current_year or datetime.now(UTC).year,
         )
-        return _import_file(self.db, Path(path), organisation=(organisation.id, organisation.code),
-                            options=options, progress=progress)
+        report = _import_file(self.db, Path(path),
+                              organisation=(organisation.id, organisation.code),
+                              options=options, progress=progress)
+        self.accounts.audit(principal, "import:create", target_type="submission",
+                            target_id=report.submission_id, organisation_id=organisation.id,
+                            detail={"file": Path(path).name, "profile": report.profile,
+                                    "accepted": report.rows_accepted,
+                                    "quarantined": report.rows_quarantined,
+                                    "already_imported": report.already_imported})
+        return report
 
-    def submissions(self, org: str | None = None) -> list[Submission]:
+    def submissions(self, org: str | None = None, *,
+                    principal: Principal = SYSTEM) -> list[Submission]:
+        """Received files with their provenance (those of organisations ``principal`` may see)."""
         with self.db.connect() as conn:
             org_id = repo.organisation(conn, org).id if org else None
-            return repo.submissions(conn, org_id)
+            if org_id is not None:
+                authorize(principal, "submissions:read", org_id)
+            return [s for s in repo.submissions(conn, org_id)
+                    if allowed(principal, "submissions:read", s.organisation_id)]
 
-    def import_report(self, submission: int) -> ImportReport:
-        """The validation report of an earlier import, as it was returned then."""
+    def submission(self, submission: int, *, principal: Principal = SYSTEM) -> Submission:
         with self.db.connect() as conn:
             sub = repo.submission(conn, submission)
+        authorize(principal, "submissions:read", sub.organisation_id)
+        return sub
+
+    def import_report(self, submission: int, *, principal: Principal = SYSTEM) -> ImportReport:
+        """The validation report of an earlier import, as it was returned then."""
+        sub = self.submission(submission, principal=principal)
+        with self.db.connect() as conn:
             text = repo.submission_report(conn, submission)
         if text is None:
             raise NotFound(f"submission {submission} has no stored report")
@@ -113,20 +143,43 @@ class Hub:
         return report if sub.status == "active" else report.model_copy(
             update={"rows_accepted": 0})
 
-    def quarantine(self, submission: int) -> list[dict[str, Any]]:
-        """Rows of a submission that failed validation, with their problems."""
+    def quarantine(self, submission: int, *,
+                   principal: Principal = SYSTEM) -> list[dict[str, Any]]:
+        """Rows of a submission that failed validation, with their problems (case-level data:
+        the submitting organisation's stewards only)."""
         with self.db.connect() as conn:
-            repo.submission(conn, submission)
-            return repo.quarantine(conn, submission)
+            sub = repo.submission(conn, submission)
+        authorize(principal, "quarantine:read", sub.organisation_id)
+        with self.db.connect() as conn:
+            rows = repo.quarantine(conn, submission)
+        self.accounts.audit(principal, "quarantine:read", target_type="submission",
+                            target_id=submission, organisation_id=sub.organisation_id,
+                            detail={"rows": len(rows)})
+        return rows
+
+    def records(self, org: str, page: int = 1, per_page: int = 50, *,
+                principal: Principal = SYSTEM) -> dict[str, Any]:
+        """One page of an organisation's case records (analytic fields only; its members only)."""
+        if page < 1 or not 1 <= per_page <= 500:
+            raise InvalidInput("page starts at 1; per_page is 1 to 500")
+        organisation = self.organisation(org)
+        authorize(principal, "records:read", organisation.id)
+        with self.db.connect() as conn:
+            total, items = repo.records_page(conn, organisation.id, page=page, per_page=per_page)
+        self.accounts.audit(principal, "records:read", target_type="organisation",
+                            target_id=organisation.id, organisation_id=organisation.id,
+                            detail={"page": page, "rows": len(items)})
+        return {"total": total, "page": page, "per_page": per_page, "items": items}
 
     # -- statistics -----------------------------------------------------------------------
 
     def stats(self, table: str, country: str | None = None, region: str | None = None,
               year: int | None = None, by: str | None = None,
-              org: str | None = None) -> StatTable:
+              org: str | None = None, *, principal: Principal = SYSTEM) -> StatTable:
         """A protected statistics table (``sex-age``, ``forms``, ``means``, ``recruiters``,
         ``flows``, ``trends``), filtered by country/region of exploitation and year, optionally
         broken down ``by`` organisation or data source."""
+        authorize(principal, "stats:read")
         iso3 = self._country(country) if country else None
         if region and region not in geo.regions():
             raise InvalidInput(f"unknown region {region!r}", hint=f"accepted: {', '.join(geo.regions())}")
@@ -160,10 +213,12 @@ class Hub:
 
     # -- reports and demo -----------------------------------------------------------------
 
-    def report(self, country: str | None = None, path: Path | str | None = None) -> Path:
+    def report(self, country: str | None = None, path: Path | str | None = None, *,
+               principal: Principal = SYSTEM) -> Path:
         """Write the self-contained HTML profile of ``country`` (or the global one)."""
         from tiphub.reports import write_report
 
+        authorize(principal, "reports:read")
         iso3 = self._country(country) if country else None
         name = f"tiphub-{(iso3 or 'global').lower()}.html"
         target = Path(path) if path else self.settings.home / "reports" / name

@@ -199,3 +199,14 @@ def grouped_counts(conn: Connection, cols: list[str], where: dict[str, Any], *,
     if cols:
         query = query.group_by(*[table.c[c] for c in cols])
     return [(*r[:-1], int(r[-1] or 0)) for r in conn.execute(query)]
+
+
+def records_page(conn: Connection, org_id: int, *, page: int,
+                 per_page: int) -> tuple[int, list[dict[str, Any]]]:
+    """One page of an organisation's active case records, oldest first."""
+    c = t.case_records.c
+    where = [c.organisation_id == org_id]
+    total = conn.execute(select(func.count()).select_from(t.case_records).where(*where)).scalar_one()
+    rows = conn.execute(select(t.case_records).where(*where).order_by(c.id)
+                        .limit(per_page).offset((page - 1) * per_page))
+    return total, [dict(r._mapping) for r in rows]
