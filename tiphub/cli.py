@@ -33,8 +33,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 org_app = typer.Typer(help="Member organisations.", no_args_is_help=True)
+user_app = typer.Typer(help="Users of the shared service and their roles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
 out = Console()
 err = Console(stderr=True)
 
@@ -110,6 +112,91 @@ def org_list(format: Annotated[Format, typer.Option("--format")] = Format.table)
     with open_hub() as hub:
         orgs = [o.model_dump(mode="json") for o in hub.organisations()]
     _print_records(orgs, format, ["code", "name", "type", "country"])
+
+
+# -- users and the service -------------------------------------------------------------------
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    name: Annotated[str, typer.Option(help="Full name.")],
+    admin: Annotated[bool, typer.Option("--admin", help="Hub administrator.")] = False,
+) -> None:
+    """Add a user and print a one-time link token with which they set their password."""
+    with open_hub() as hub:
+        hub.create_user(email, name, hub_admin=admin)
+        token = hub.reset_link(email)
+    out.print(f"added {email}; their one-time password token (24 hours): {token}")
+    out.print("they set a password with POST /api/v1/auth/reset {token, password}")
+
+
+@user_app.command("role")
+def user_role(
+    email: str,
+    org: str,
+    role: Annotated[str, typer.Argument(help="org_admin, data_steward, analyst, viewer or none")],
+) -> None:
+    """Give a user a role in an organisation ('none' removes it)."""
+    with open_hub() as hub:
+        hub.set_role(email, org, None if role == "none" else role)
+    out.print(f"{email}: {role} in {org}")
+
+
+@user_app.command("reset-link")
+def user_reset_link(email: str) -> None:
+    """Print a one-time token with which the user sets a new password."""
+    with open_hub() as hub:
+        token = hub.reset_link(email)
+    out.print(f"one-time password token for {email} (24 hours): {token}")
+
+
+@user_app.command("list")
+def user_list(format: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+    """List users and their roles."""
+    with open_hub() as hub:
+        users = hub.users()
+    _print_records(users, format, ["email", "name", "hub_admin", "totp", "roles"])
+
+
+@app.command("audit")
+def audit(
+    limit: Annotated[int, typer.Option(help="Newest entries to show.")] = 50,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Show the audit log, newest first."""
+    with open_hub() as hub:
+        _, rows = hub.audit_log(limit=limit)
+    _print_records(rows, format, ["at", "actor", "via", "action", "outcome", "target_type",
+                                  "target_id", "ip"])
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL for more than 1).")] = 1,
+) -> None:
+    """Serve the HTTP API (and, as they land, the web pages) on HOST:PORT."""
+    import uvicorn
+
+    if state.home:
+        os.environ["TIPHUB_HOME"] = str(state.home)
+    if state.db:
+        os.environ["TIPHUB_DATABASE_URL"] = state.db
+    config = settings()
+    config.check_for_serving()
+    with open_hub() as hub:
+        link = hub.setup_link()
+    base = f"http://{host}:{port}"
+    if link:
+        out.print("No user yet. Create the first administrator with this one-time token "
+                  "(24 hours):")
+        out.print(f"  POST {base}/api/v1/auth/setup  {{token: {link}, email, name, password}}")
+        out.print("  or: tiphub user add EMAIL --name NAME --admin")
+    out.print(f"API: {base}/api/v1 — documentation: {base}/api/v1/docs")
+    uvicorn.run("tiphub.api.app:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level="info", proxy_headers=config.behind_tls)
 
 
 # -- import ----------------------------------------------------------------------------------

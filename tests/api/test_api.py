@@ -1,0 +1,84 @@
+"""The API through the real app: sign-in with cookies and CSRF, uploads, pages, errors."""
+
+from __future__ import annotations
+
+import warnings
+
+from conftest import PASSWORD, World
+from factories import ctdc_csv, ctdc_row
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from tiphub.api import create_app
+
+
+def test_cookie_session_needs_csrf_for_changes(world: World) -> None:
+    with TestClient(create_app(world.hub)) as browser:
+        r = browser.post("/api/v1/auth/login", json={"email": "steward@police.test",
+                                                     "password": PASSWORD})
+        assert r.status_code == 200
+        cookie = r.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie
+        csrf = r.json()["csrf_token"]
+        assert browser.get("/api/v1/records?org=police").status_code == 200
+        files = {"file": ("cookie.csv", ctdc_csv([ctdc_row(yearOfRegistration="2019")]).encode())}
+        assert browser.post("/api/v1/imports", data={"org": "police"}, files=files).status_code == 403
+        r = browser.post("/api/v1/imports", data={"org": "police"}, files=files,
+                         headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 201 and r.json()["rows_accepted"] == 1
+        assert browser.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+        assert browser.get("/api/v1/auth/me").status_code == 401
+
+
+def test_upload_with_an_error_is_reported_without_values(world: World) -> None:
+    text = ctdc_csv([ctdc_row(), ctdc_row(gender="Secretname")])
+    r = world.client.post("/api/v1/imports", headers=world.headers("steward"),
+                          data={"org": "police"}, files={"file": ("errors.csv", text.encode())})
+    report = r.json()
+    assert r.status_code == 201 and report["rows_quarantined"] == 1
+    assert report["problems"][0]["column"] == "gender" and "Secretname" not in r.text
+    again = world.client.get(f"/api/v1/submissions/{report['submission_id']}/report",
+                             headers=world.headers("viewer"))
+    assert again.json()["rows_quarantined"] == 1
+
+
+def test_pagination_and_canonical_errors(world: World) -> None:
+    h = world.headers("analyst")
+    page = world.client.get("/api/v1/records?org=police&page=1&per_page=5", headers=h).json()
+    assert page["per_page"] == 5 and len(page["items"]) == 5 and page["total"] >= 15
+    assert "extra" in page["items"][0] and "gender" in page["items"][0]
+    bad = world.client.get("/api/v1/records?org=police&per_page=9999", headers=h)
+    assert bad.status_code == 422 and bad.json()["error"]["fields"] == ["query.per_page"]
+    missing = world.client.get("/api/v1/stats/colours", headers=h)
+    assert missing.status_code == 422 and "accepted" in missing.json()["error"]["hint"]
+    nowhere = world.client.get("/api/v1/nowhere", headers=h)
+    assert nowhere.status_code == 404 and nowhere.json()["error"]["type"] == "NotFound"
+
+
+def test_openapi_document(world: World) -> None:
+    doc = world.client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/records" in doc["paths"] and "/api/v1/imports" in doc["paths"]
+
+
+def test_first_administrator_by_setup_link(tmp_path) -> None:
+    from tiphub import Hub, Settings
+
+    with Hub(Settings(home=tmp_path)) as hub, TestClient(create_app(hub)) as client:
+        token = hub.setup_link()
+        r = client.post("/api/v1/auth/setup", json={"token": token, "email": "me@x.test",
+                                                    "name": "Me", "password": PASSWORD})
+        assert r.status_code == 201 and r.json()["hub_admin"]
+        again = client.post("/api/v1/auth/setup", json={"token": token, "email": "you@x.test",
+                                                        "name": "You", "password": PASSWORD})
+        assert again.status_code == 401
+
+
+def test_placeholder_secret_is_refused_in_production(tmp_path) -> None:
+    import pytest
+
+    from tiphub import ConfigError, Settings
+
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        Settings(home=tmp_path, environment="production").check_for_serving()

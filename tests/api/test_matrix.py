@@ -1,0 +1,94 @@
+"""Every route against every role, including the negative cases."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from conftest import World
+
+WHO = ["anonymous", "viewer", "analyst", "steward", "org_admin", "other_steward", "hub_admin"]
+SIGNED_IN = WHO[1:]
+POLICE_MEMBERS = ["viewer", "analyst", "steward", "org_admin"]
+_counter = itertools.count()
+
+# (method, path, payload kind, who may) — everyone else gets 403, anonymous 401
+ROUTES = [
+    ("GET", "/auth/me", None, SIGNED_IN),
+    ("GET", "/organisations", None, SIGNED_IN),
+    ("POST", "/organisations", "org", ["hub_admin"]),
+    ("PUT", "/organisations/police/members/viewer@police.test", "role", ["org_admin", "hub_admin"]),
+    ("GET", "/submissions?org=police", None, [*POLICE_MEMBERS, "hub_admin"]),
+    ("GET", "/submissions/{sub}", None, [*POLICE_MEMBERS, "hub_admin"]),
+    ("GET", "/submissions/{sub}/report", None, [*POLICE_MEMBERS, "hub_admin"]),
+    ("GET", "/submissions/{sub}/quarantine", None, ["steward", "org_admin"]),
+    ("POST", "/imports", "upload", ["steward", "org_admin"]),
+    ("GET", "/records?org=police", None, ["analyst", "steward", "org_admin"]),
+    ("GET", "/stats/sex-age", None, SIGNED_IN),
+    ("GET", "/stats/forms?format=csv", None, SIGNED_IN),
+    ("GET", "/reports/global", None, SIGNED_IN),
+    ("GET", "/users", None, ["hub_admin"]),
+    ("POST", "/users", "user", ["hub_admin"]),
+    ("POST", "/users/viewer@police.test/reset-link", None, ["hub_admin"]),
+    ("GET", "/audit", None, ["hub_admin"]),
+    ("GET", "/audit.csv", None, ["hub_admin"]),
+    ("GET", "/tokens", None, SIGNED_IN),
+    ("POST", "/tokens", "token", SIGNED_IN),
+]
+SUCCESS = {"GET": 200, "POST": 201, "PUT": 204, "DELETE": 204}
+
+
+def call(world: World, method: str, path: str, kind: str | None, who: str):
+    url = "/api/v1" + path.format(sub=world.submission)
+    headers = world.headers(who)
+    n = next(_counter)
+    if kind == "upload":
+        return world.client.post(url, headers=headers, data={"org": "police"},
+                                 files={"file": ("upload.csv", world.upload.read_bytes())})
+    body = {"org": {"code": f"org-{n}", "name": "New"}, "role": {"role": "viewer"},
+            "user": {"email": f"user{n}@x.test", "name": "U"},
+            "token": {"name": "t", "scopes": ["read"]}}.get(kind or "")
+    return world.client.request(method, url, headers=headers, json=body)
+
+
+@pytest.mark.parametrize("method,path,kind,allowed", ROUTES, ids=[f"{m} {p}" for m, p, *_ in ROUTES])
+@pytest.mark.parametrize("who", WHO)
+def test_route_by_role(world: World, method: str, path: str, kind: str | None,
+                       allowed: list[str], who: str) -> None:
+    response = call(world, method, path, kind, who)
+    expected = SUCCESS[method] if who in allowed else (401 if who == "anonymous" else 403)
+    assert response.status_code == expected, response.text
+    if response.status_code >= 400:
+        assert set(response.json()) == {"error"} and response.json()["error"]["type"]
+
+
+def test_health_needs_nobody(world: World) -> None:
+    assert world.client.get("/api/v1/health").json()["status"] == "ok"
+
+
+def test_another_organisations_submission_id_is_refused(world: World) -> None:
+    r = world.client.get(f"/api/v1/submissions/{world.submission}/quarantine",
+                         headers=world.headers("other_steward"))
+    assert r.status_code == 403 and "Robot" not in r.text
+
+
+def test_expired_revoked_and_malformed_tokens(world: World) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tiphub.store import accounts as store
+
+    principal = world.hub.token_principal(world.tokens["viewer"])
+    token_id, token = world.hub.create_api_token(principal, "short", ["read"], days=1)
+    with world.hub.db.begin() as conn:
+        store.update_token(conn, token_id, expires_at=datetime.now(UTC) - timedelta(seconds=1))
+    for header in (f"Bearer {token}", "Bearer tph_nonsense", "Basic abc"):
+        r = world.client.get("/api/v1/auth/me", headers={"Authorization": header})
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+
+
+def test_read_only_token_cannot_import(world: World) -> None:
+    principal = world.hub.token_principal(world.tokens["steward"])
+    _, read_only = world.hub.create_api_token(principal, "ro", ["read"])
+    r = world.client.post("/api/v1/imports", headers={"Authorization": f"Bearer {read_only}"},
+                          data={"org": "police"}, files={"file": ("a.csv", world.upload.read_bytes())})
+    assert r.status_code == 403

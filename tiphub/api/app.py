@@ -1,0 +1,49 @@
+"""The FastAPI application: the Hub behind a REST API under /api/v1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from tiphub import __version__
+from tiphub.api import errors
+from tiphub.api.models import Health
+from tiphub.api.routes import admin, auth, data, organisations, submissions
+from tiphub.config import Settings
+from tiphub.hub import Hub
+
+API = "/api/v1"
+
+
+def create_app(hub: Hub | None = None, *, settings: Settings | None = None) -> FastAPI:
+    """An app serving ``hub`` (default: a Hub on ``settings`` or the environment)."""
+    hub = hub or Hub(settings)
+    app = FastAPI(
+        title="tiphub",
+        version=__version__,
+        summary="The evidence hub against trafficking in persons.",
+        openapi_url=f"{API}/openapi.json",
+        docs_url=f"{API}/docs",
+        redoc_url=None,
+    )
+    app.state.hub = hub
+    errors.install(app)
+    api = APIRouter(prefix=API, responses={
+        401: {"model": errors.ErrorBody}, 403: {"model": errors.ErrorBody},
+        404: {"model": errors.ErrorBody}, 422: {"model": errors.ErrorBody}})
+
+    @api.get("/health", response_model=Health, tags=["service"])
+    def health() -> Health:
+        """Liveness: answers without touching the database."""
+        return Health(status="ok", version=__version__)
+
+    for module in (auth, organisations, submissions, data, admin):
+        api.include_router(module.router)
+    app.include_router(api)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """For ``uvicorn --factory``: settings from TIPHUB_* variables, checked for serving."""
+    settings = Settings()
+    settings.check_for_serving()
+    return create_app(settings=settings)

@@ -1,0 +1,65 @@
+"""One error body for every failure, translated once here from the core's errors.
+
+``{"error": {"type": "NotFound", "message": "...", "hint": "...", "fields": [...]}}`` — the
+message never holds a person's data, and unexpected errors say only that they happened.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from tiphub.errors import TiphubError
+
+log = logging.getLogger("tiphub.api")
+
+
+class ErrorDetail(BaseModel):
+    type: str
+    message: str
+    hint: str | None = None
+    fields: list[str] | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+def body(status: int, type_: str, message: str, hint: str | None = None,
+         fields: list[str] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    detail = ErrorDetail(type=type_, message=message, hint=hint, fields=fields)
+    return JSONResponse(ErrorBody(error=detail).model_dump(exclude_none=True), status_code=status,
+                        headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(TiphubError)
+    async def _tiphub(request: Request, exc: TiphubError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        return body(exc.http_status, type(exc).__name__, exc.message, exc.hint, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # name the fields, never echo the values sent
+        fields = sorted({".".join(str(p) for p in e.get("loc", ()) if p != "body")
+                         for e in exc.errors()})
+        return body(422, "InvalidInput", "the request is not valid", fields=fields,
+                    hint="see the API documentation at /api/v1/docs")
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        names = {404: "NotFound", 405: "MethodNotAllowed", 401: "Unauthorized", 403: "Forbidden"}
+        return body(exc.status_code, names.get(exc.status_code, "HTTPError"), str(exc.detail),
+                    headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("internal error %s on %s %s", type(exc).__name__, request.method,
+                  request.url.path)  # the type only: messages may carry personal data
+        return body(500, "InternalError", "internal error; nothing was half-written",
+                    hint="the server log names the error type")

@@ -1,0 +1,75 @@
+"""Uploading files, and what became of them: submissions, reports, quarantined rows."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from tiphub.api.deps import HubDep, PrincipalDep
+from tiphub.errors import InvalidInput
+from tiphub.records import ImportReport, Submission
+
+router = APIRouter(tags=["imports"])
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def _stored_name(name: str | None) -> str:
+    """The uploaded file's own name, made safe (it shows in reports and picks the reader)."""
+    base = SAFE_NAME.sub("_", Path(name or "upload.csv").name).strip(" .") or "upload.csv"
+    return base[:200]
+
+
+@router.post("/imports", response_model=ImportReport, status_code=201)
+def upload(
+    hub: HubDep,
+    principal: PrincipalDep,
+    file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or JSON Lines")],
+    org: Annotated[str, Form(max_length=64)],
+    profile: Annotated[str | None, Form(max_length=32)] = None,
+    replaces: Annotated[int | None, Form()] = None,
+    encoding: Annotated[str | None, Form(max_length=32)] = None,
+) -> ImportReport:
+    """Import a file for an organisation (its data stewards and administrators)."""
+    if profile == "":
+        profile = None
+    with tempfile.TemporaryDirectory(dir=_upload_dir(hub)) as tmp:
+        path = Path(tmp) / _stored_name(file.filename)
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out, length=1 << 20)
+        return hub.import_file(path, org=org, profile=profile, replaces=replaces,
+                               encoding=encoding or None, principal=principal)
+
+
+def _upload_dir(hub: Any) -> Path:
+    folder = Path(hub.settings.home) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@router.get("/submissions", response_model=list[Submission])
+def submissions(hub: HubDep, principal: PrincipalDep,
+                org: str | None = None) -> list[Submission]:
+    return hub.submissions(org, principal=principal)
+
+
+@router.get("/submissions/{submission_id}", response_model=Submission)
+def submission(submission_id: int, hub: HubDep, principal: PrincipalDep) -> Submission:
+    return hub.submission(submission_id, principal=principal)
+
+
+@router.get("/submissions/{submission_id}/report", response_model=ImportReport)
+def report(submission_id: int, hub: HubDep, principal: PrincipalDep) -> ImportReport:
+    return hub.import_report(submission_id, principal=principal)
+
+
+@router.get("/submissions/{submission_id}/quarantine")
+def quarantine(submission_id: int, hub: HubDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    """Rows that failed validation, with their cells (identifying columns excluded)."""
+    if submission_id < 1:
+        raise InvalidInput("submission ids start at 1")
+    return hub.quarantine(submission_id, principal=principal)
