@@ -82,3 +82,12 @@ def test_placeholder_secret_is_refused_in_production(tmp_path) -> None:
 
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         Settings(home=tmp_path, environment="production").check_for_serving()
+
+
+def test_api_documentation_works_offline(world: World) -> None:
+    import re
+
+    page = world.client.get("/api/v1/docs").text
+    assert not re.search(r"(src|href)=['\"]https?://", page)
+    for asset in re.findall(r"(/api/v1/static/[^'\"]+)", page):
+        assert world.client.get(asset).status_code == 200

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from tiphub import __version__
 from tiphub.api import errors
@@ -22,7 +27,7 @@ def create_app(hub: Hub | None = None, *, settings: Settings | None = None) -> F
         version=__version__,
         summary="The evidence hub against trafficking in persons.",
         openapi_url=f"{API}/openapi.json",
-        docs_url=f"{API}/docs",
+        docs_url=None,  # served below from vendored assets: no CDN
         redoc_url=None,
     )
     app.state.hub = hub
@@ -39,7 +44,22 @@ def create_app(hub: Hub | None = None, *, settings: Settings | None = None) -> F
     for module in (auth, organisations, submissions, data, admin):
         api.include_router(module.router)
     app.include_router(api)
+    _docs(app)
     return app
+
+
+def _docs(app: FastAPI) -> None:
+    """The interactive API documentation, with Swagger UI served from the package."""
+    static = resources.files("tiphub.api") / "static"
+    app.mount(f"{API}/static", StaticFiles(directory=str(static)), name="api-static")
+
+    @app.get(f"{API}/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API}/openapi.json", title="tiphub API",
+            swagger_js_url=f"{API}/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url=f"{API}/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url=f"{API}/static/swagger-ui/favicon-32x32.png")
 
 
 def app_from_environment() -> FastAPI:
