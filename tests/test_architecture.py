@@ -57,3 +57,13 @@ def test_public_names_are_pinned() -> None:
 def test_every_setting_has_a_description() -> None:
     missing = [name for name, field in tiphub.Settings.model_fields.items() if not field.description]
     assert missing == []
+
+
+def test_settings_reference_is_current() -> None:
+    from pathlib import Path
+
+    from tiphub.config import settings_reference
+
+    doc = Path(__file__).parents[1] / "docs" / "settings.md"
+    assert doc.read_text(encoding="utf-8") == settings_reference(), (
+        "run: python -m tiphub.config > docs/settings.md")

@@ -99,3 +99,22 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'tiphub.sqlite').as_posix()}"
+
+
+def settings_reference() -> str:
+    """docs/settings.md: every setting, its variable, default and meaning (kept current by a test)."""
+    lines = ["# Settings", "",
+             "Every setting is read from an environment variable. The server checks them at start",
+             "and refuses development-only values in production. Generated from",
+             "`tiphub/config.py` by `python -m tiphub.config > docs/settings.md`.", "",
+             "| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        shown = "(placeholder)" if default == PLACEHOLDER_SECRET else (
+            "—" if default is None else str(default))
+        lines.append(f"| `TIPHUB_{name.upper()}` | `{shown}` | {field.description} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_reference(), end="")
