@@ -118,6 +118,7 @@ class Accounts:
         """
         moment = now()
         with self.db.begin() as conn:
+            store.prune(conn, moment - timedelta(days=1))
             if store.failures_since(conn, ip, moment - IP_WINDOW) >= self.settings.login_ip_failures:
                 raise TooManyAttempts("too many failed sign-ins from this address; try later")
             row = store.user_by_email(conn, email.strip().lower())

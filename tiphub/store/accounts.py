@@ -125,6 +125,12 @@ def add_login_attempt(conn: Connection, ip: str, success: bool, now: datetime) -
     conn.execute(insert(t.login_attempts).values(at=now, ip=ip, success=success))
 
 
+def prune(conn: Connection, before: datetime) -> None:
+    """Forget sign-in attempts and ended sessions older than ``before``."""
+    conn.execute(delete(t.login_attempts).where(t.login_attempts.c.at < before))
+    conn.execute(delete(t.sessions).where(t.sessions.c.expires_at < before))
+
+
 def failures_since(conn: Connection, ip: str, since: datetime) -> int:
     a = t.login_attempts.c
     return conn.execute(select(func.count()).select_from(t.login_attempts).where(
