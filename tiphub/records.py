@@ -7,10 +7,10 @@ millions of rows); everything returned to a caller is a pydantic model.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tiphub.vocab.codes import ANALYTIC
 
@@ -45,7 +45,16 @@ RECORD_FIELDS: tuple[str, ...] = (
 
 
 class Model(BaseModel):
+    """Base of returned models: datetimes always carry their zone (SQLite drops it: it is UTC)."""
+
     model_config = ConfigDict(from_attributes=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Organisation(Model):

@@ -33,8 +33,8 @@ def create_app(hub: Hub | None = None, *, settings: Settings | None = None) -> F
     app.state.hub = hub
     errors.install(app)
     api = APIRouter(prefix=API, responses={
-        401: {"model": errors.ErrorBody}, 403: {"model": errors.ErrorBody},
-        404: {"model": errors.ErrorBody}, 422: {"model": errors.ErrorBody}})
+        status: {"model": errors.ErrorBody, "description": text}
+        for status, text in errors.DOCUMENTED.items()})
 
     @api.get("/health", response_model=Health, tags=["service"])
     def health() -> Health:

@@ -19,6 +19,20 @@ from tiphub.errors import TiphubError
 log = logging.getLogger("tiphub.api")
 
 
+#: statuses any route may answer with the error body
+DOCUMENTED = {
+    400: "The request could not be read (malformed body)",
+    401: "Not signed in, or the token is unknown, expired or revoked",
+    403: "Signed in, but the role or the token's scopes do not allow it",
+    404: "No such resource",
+    409: "Conflicts with what is stored",
+    422: "A parameter or a file is not valid; nothing was stored",
+    429: "Too many failed sign-ins; wait",
+    500: "Internal error; nothing was half-written",
+    503: "The database is unavailable or at the wrong schema revision",
+}
+
+
 class ErrorDetail(BaseModel):
     type: str
     message: str
@@ -53,7 +67,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        names = {404: "NotFound", 405: "MethodNotAllowed", 401: "Unauthorized", 403: "Forbidden"}
+        names = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+                 405: "MethodNotAllowed"}
         return body(exc.status_code, names.get(exc.status_code, "HTTPError"), str(exc.detail),
                     headers=getattr(exc, "headers", None))
 

@@ -7,6 +7,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from tiphub.records import Model
+
 T = TypeVar("T")
 
 
@@ -75,7 +77,7 @@ class TokenOut(BaseModel):
     token: str = Field(description="Shown once; only a keyed hash is stored.")
 
 
-class TokenInfo(BaseModel):
+class TokenInfo(Model):
     id: int
     name: str
     scopes: list[str]
@@ -89,7 +91,7 @@ class Link(BaseModel):
     token: str = Field(description="One-time token, valid for 24 hours.")
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(Model):
     id: int
     at: datetime
     actor: str
