@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-CTDC_SYNTHETIC = [
-    "yearOfRegistration", "gender", "ageBroad", "citizenship", "CountryOfExploitation",
-    "traffickMonths", "meansDebtBondageEarnings", "meansThreats", "meansAbusePsyPhySex",
-    "meansFalsePromises", "meansDrugsAlcohol", "meansDenyBasicNeeds", "meansExcessiveWorkHours",
-    "meansWithholdDocs", "isForcedLabour", "isSexualExploit", "isOtherExploit",
-    "typeOfLabourAgriculture", "typeOfLabourConstruction", "typeOfLabourDomesticWork",
-    "typeOfLabourHospitality", "typeOfSexProstitution", "typeOfSexPornography",
-    "recruiterRelationIntimatePartner", "recruiterRelationFriend", "recruiterRelationFamily",
-    "recruiterRelationOther",
-]
+from tiphub.demo import ctdc_columns
+
+CTDC_SYNTHETIC = list(ctdc_columns())
 
 
 def ctdc_row(**values: str) -> dict[str, str]:

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-CTDC_COLUMNS = (
-    "yearOfRegistration", "gender", "ageBroad", "citizenship", "CountryOfExploitation",
-    "traffickMonths", "meansDebtBondageEarnings", "meansThreats", "meansAbusePsyPhySex",
-    "meansFalsePromises", "meansDrugsAlcohol", "meansDenyBasicNeeds", "meansExcessiveWorkHours",
-    "meansWithholdDocs", "isForcedLabour", "isSexualExploit", "isOtherExploit",
-    "typeOfLabourAgriculture", "typeOfLabourConstruction", "typeOfLabourDomesticWork",
-    "typeOfLabourHospitality", "typeOfSexProstitution", "typeOfSexPornography",
-    "recruiterRelationIntimatePartner", "recruiterRelationFriend", "recruiterRelationFamily",
-    "recruiterRelationOther",
-)
+from tiphub.demo import ctdc_columns
+
+CTDC_COLUMNS = ctdc_columns()
 GLOTIP_COLUMNS = ("Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension",
                   "Category", "Sex", "Age", "Year", "Unit of measurement", "txtVALUE", "Source")
 

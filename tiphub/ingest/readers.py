@@ -206,6 +206,12 @@ def _csv_rows(text: IO[str], delim: str, name: str, enc: str) -> Iterator[list[s
 # -- XLSX --------------------------------------------------------------------------------
 
 
+def _damaged_workbook(name: str, exc: BaseException) -> FileRejected:
+    return FileRejected(
+        f"not a readable .xlsx workbook ({exc.__class__.__name__}); it may be truncated",
+        file=name, hint="open it in Excel and save it again, or export CSV")
+
+
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -227,11 +233,7 @@ def _open_xlsx(path: Path, encoding: str | None) -> TableSource:
         book = load_workbook(path, read_only=True, data_only=False)
         sheet = book.worksheets[0]
     except XLSX_ERRORS as exc:
-        raise FileRejected(
-            f"not a readable .xlsx workbook ({exc.__class__.__name__}); it may be truncated",
-            file=path.name,
-            hint="open it in Excel and save it again, or export CSV",
-        ) from None
+        raise _damaged_workbook(path.name, exc) from None
     source = TableSource(path, "xlsx", iter(()))
     if len(book.worksheets) > 1:
         source.notes.append(f"read the first sheet ({sheet.title!r}) of {len(book.worksheets)}")
@@ -244,11 +246,7 @@ def _xlsx_rows(sheet: Any, book: Any, name: str) -> Iterator[list[str]]:
         for row in sheet.iter_rows(values_only=True):
             yield [_cell_text(v) for v in row]
     except XLSX_ERRORS as exc:
-        raise FileRejected(
-            f"the workbook is damaged ({exc.__class__.__name__}); it may be truncated",
-            file=name,
-            hint="open it in Excel and save it again, or export CSV",
-        ) from None
+        raise _damaged_workbook(name, exc) from None
     finally:
         book.close()
 
