@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= var
 
-.PHONY: install demo serve test test-slow test-all lint bench clean
+.PHONY: install demo serve test test-slow test-browser test-all lint bench bench-api clean
 
 $(BIN)/tiphub: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,18 @@ install: $(BIN)/tiphub
 demo: install
 	$(BIN)/tiphub --home $(HOME_DIR) demo
 
-## test: the default test run (fast; PostgreSQL tests run when TIPHUB_TEST_POSTGRES_URL is set)
+## test: the default test run (fast; PostgreSQL tests run when TIPHUB_TEST_POSTGRES_URL is set,
+## browser tests when Chromium is at /usr/bin/chromium; screenshots in test-output/screenshots/)
 test: install
 	$(BIN)/pytest -n 2
 
 ## test-slow: the long-running tests only (CI runs them after `make test`)
 test-slow: install
 	$(BIN)/pytest -n 2 -m slow
+
+## test-browser: the browser tests only (Playwright driving Debian's Chromium: apt-get install chromium)
+test-browser: install
+	$(BIN)/pytest -n 2 -m browser
 
 test-all: test test-slow
 
@@ -35,6 +40,10 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/import_speed.py
 	$(BIN)/python benchmarks/stats_speed.py
+
+## bench-api: the dashboard API under 50 concurrent clients on 1 million records (wrk if installed)
+bench-api: install
+	$(BIN)/python benchmarks/api_load.py
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .hypothesis
