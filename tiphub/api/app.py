@@ -15,6 +15,7 @@ from tiphub.api.models import Health
 from tiphub.api.routes import admin, auth, data, organisations, submissions
 from tiphub.config import Settings
 from tiphub.hub import Hub
+from tiphub.web import mount as mount_pages
 
 API = "/api/v1"
 
@@ -44,6 +45,7 @@ def create_app(hub: Hub | None = None, *, settings: Settings | None = None) -> F
     for module in (auth, organisations, submissions, data, admin):
         api.include_router(module.router)
     app.include_router(api)
+    mount_pages(app)  # the web pages at /, their assets at /static
     _docs(app)
     return app
 

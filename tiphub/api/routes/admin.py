@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from tiphub.api.deps import HubDep, PrincipalDep
 from tiphub.api.models import AuditEntry, Link, Page, TokenIn, TokenInfo, TokenOut, UserIn
@@ -44,7 +44,8 @@ def create_token(body: TokenIn, hub: HubDep, principal: PrincipalDep) -> TokenOu
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, hub: HubDep, principal: PrincipalDep) -> Response:
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**63 - 1)], hub: HubDep,
+                 principal: PrincipalDep) -> Response:
     hub.revoke_api_token(principal, token_id)
     return Response(status_code=204)
 

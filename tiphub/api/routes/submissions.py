@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import Path as PathParam
 
 from tiphub.api.deps import HubDep, PrincipalDep
-from tiphub.errors import InvalidInput
 from tiphub.records import ImportReport, Submission
 
 router = APIRouter(tags=["imports"])
+MAX_ID = 2**63 - 1  # database integer range
+SubmissionId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -31,7 +33,7 @@ def upload(
     file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or JSON Lines")],
     org: Annotated[str, Form(max_length=64)],
     profile: Annotated[str | None, Form(max_length=32)] = None,
-    replaces: Annotated[int | None, Form()] = None,
+    replaces: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     encoding: Annotated[str | None, Form(max_length=32)] = None,
 ) -> ImportReport:
     """Import a file for an organisation (its data stewards and administrators)."""
@@ -58,18 +60,16 @@ def submissions(hub: HubDep, principal: PrincipalDep,
 
 
 @router.get("/submissions/{submission_id}", response_model=Submission)
-def submission(submission_id: int, hub: HubDep, principal: PrincipalDep) -> Submission:
+def submission(submission_id: SubmissionId, hub: HubDep, principal: PrincipalDep) -> Submission:
     return hub.submission(submission_id, principal=principal)
 
 
 @router.get("/submissions/{submission_id}/report", response_model=ImportReport)
-def report(submission_id: int, hub: HubDep, principal: PrincipalDep) -> ImportReport:
+def report(submission_id: SubmissionId, hub: HubDep, principal: PrincipalDep) -> ImportReport:
     return hub.import_report(submission_id, principal=principal)
 
 
 @router.get("/submissions/{submission_id}/quarantine")
-def quarantine(submission_id: int, hub: HubDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+def quarantine(submission_id: SubmissionId, hub: HubDep, principal: PrincipalDep) -> list[dict[str, Any]]:
     """Rows that failed validation, with their cells (identifying columns excluded)."""
-    if submission_id < 1:
-        raise InvalidInput("submission ids start at 1")
     return hub.quarantine(submission_id, principal=principal)
