@@ -23,6 +23,7 @@ from tiphub.ingest import import_file as _import_file
 from tiphub.records import ImportReport, Organisation, Submission
 from tiphub.stats import Filters, StatTable, compute, protect
 from tiphub.stats.aggregates import aggregate_table
+from tiphub.stats.cache import TableCache
 from tiphub.stats.rounding import secret_rounder
 from tiphub.store import repo
 from tiphub.store.engine import Database
@@ -45,6 +46,7 @@ class Hub(AccountMethods):
         if db:
             self.settings = self.settings.model_copy(update={"database_url": db})
         self.db = Database(self.settings.resolved_database_url())
+        self._tables = TableCache()
         if check:
             self.db.ensure_current()
 
@@ -185,6 +187,10 @@ class Hub(AccountMethods):
             raise InvalidInput(f"unknown region {region!r}", hint=f"accepted: {', '.join(geo.regions())}")
         with self.db.connect() as conn:
             org_id = repo.organisation(conn, org).id if org else None
+            key = (repo.data_version(conn), table, iso3, region, year, by, org_id)
+            cached = self._tables.get(key)
+            if cached is not None:
+                return cached
             filters = Filters(country=iso3, region=region, year=year, organisation_id=org_id,
                               organisation=org)
             if iso3 and not repo.has_records(conn, iso3) and org_id is None:
@@ -193,13 +199,16 @@ class Hub(AccountMethods):
                         f"{iso3} has only Global Report figures: they have no breakdown by {by}",
                         hint="leave out --by for this country",
                     )
-                return aggregate_table(conn, table, iso3, year=year, k=self.settings.min_cell_size)
+                result = aggregate_table(conn, table, iso3, year=year,
+                                         k=self.settings.min_cell_size)
+                return self._tables.put(key, result)
             raw = compute(conn, table, filters, by=by)
             labels = {"organisation": {str(o.id): o.code for o in repo.organisations(conn)}}
             rounder = secret_rounder(repo.state_secret(conn, "rounding"), self.settings.rounding_base)
             conn.commit()
-        return protect(raw, k=self.settings.min_cell_size, filters=filters, by=by, labels=labels,
-                       rounder=rounder)
+        result = protect(raw, k=self.settings.min_cell_size, filters=filters, by=by, labels=labels,
+                         rounder=rounder)
+        return self._tables.put(key, result)
 
     def summary(self) -> dict[str, int]:
         """How much the hub holds."""

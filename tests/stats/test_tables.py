@@ -132,3 +132,15 @@ def test_people_counts_cannot_pin_a_withheld_flag_cell(hub: Hub, write) -> None:
     fl = [r.code for r in t.rows].index("forced_labour")
     assert t.cells[fl][girls].suppressed
     assert t.column_totals[girls].suppressed
+
+
+def test_cached_tables_follow_every_change_of_the_data(hub: Hub, write) -> None:
+    load(hub, write, many(20), name="a.csv")
+    first = hub.stats("sex-age")
+    assert hub.stats("sex-age") == first  # served again
+    first.total.display = "tampered"  # callers get copies
+    assert hub.stats("sex-age").total.display == "20"
+    load(hub, write, many(15), name="b.csv")
+    assert hub.stats("sex-age").total.count == 35
+    hub.add_organisation("new", "New")
+    assert [c.label for c in hub.stats("sex-age", by="organisation").columns] == ["o"]

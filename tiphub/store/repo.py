@@ -39,6 +39,7 @@ def add_organisation(conn: Connection, code: str, name: str, type: str,
             ).inserted_primary_key[0]
     except IntegrityError:
         raise Conflict(f"organisation {code!r} already exists") from None
+    bump_data_version(conn)  # organisation codes label the breakdowns
     return organisation_by_id(conn, new_id)
 
 
@@ -125,6 +126,27 @@ def record_countries(conn: Connection) -> list[tuple[str, int]]:
     return [(r[0], r[1]) for r in rows if r[0] and r[0] != "unknown"]
 
 
+def data_version(conn: Connection) -> str:
+    """A value that changes whenever the data behind the statistics changes."""
+    value = conn.execute(select(t.hub_state.c.value)
+                         .where(t.hub_state.c.key == "data_version")).scalar()
+    return value or "0"
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Mark the statistics stale (inside the transaction that changes the data)."""
+    current = int(data_version(conn))
+    if current == 0:
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(t.hub_state).values(key="data_version", value="1"))
+            return
+        except IntegrityError:
+            current = int(data_version(conn))
+    conn.execute(update(t.hub_state).where(t.hub_state.c.key == "data_version")
+                 .values(value=str(current + 1)))
+
+
 def state_secret(conn: Connection, key: str) -> bytes:
     """A random secret kept in the database, made on first use (e.g. the rounding key)."""
     row = conn.execute(select(t.hub_state.c.value).where(t.hub_state.c.key == key)).first()
@@ -169,6 +191,7 @@ def finish_submission(conn: Connection, sub_id: int, total: int, accepted: int,
                       quarantined: int, report: str) -> None:
     conn.execute(update(t.submissions).where(t.submissions.c.id == sub_id).values(
         rows_total=total, rows_accepted=accepted, rows_quarantined=quarantined, report=report))
+    bump_data_version(conn)
 
 
 def submission_report(conn: Connection, sub_id: int) -> str | None:
@@ -181,6 +204,7 @@ def retire_submission(conn: Connection, sub_id: int) -> None:
     for table in (t.case_records, t.stat_cubes, t.country_aggregates, t.quarantine):
         conn.execute(delete(table).where(table.c.submission_id == sub_id))
     conn.execute(update(t.submissions).where(t.submissions.c.id == sub_id).values(status="replaced"))
+    bump_data_version(conn)
 
 
 # -- statistics ---------------------------------------------------------------------------------
