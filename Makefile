@@ -14,9 +14,11 @@ $(BIN)/tiphub: pyproject.toml
 
 install: $(BIN)/tiphub
 
-## demo: generate demo data, import it as several organisations, print statistics, write the report
+## demo: generate demo data, import it as several organisations, print statistics, write the
+## report, then serve the hub on http://127.0.0.1:8000 (Ctrl-C stops it)
 demo: install
 	$(BIN)/tiphub --home $(HOME_DIR) demo
+	$(BIN)/tiphub --home $(HOME_DIR) serve
 
 ## test: the default test run (fast; PostgreSQL tests run when TIPHUB_TEST_POSTGRES_URL is set,
 ## browser tests when Chromium is at /usr/bin/chromium; screenshots in test-output/screenshots/)

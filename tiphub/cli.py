@@ -190,11 +190,10 @@ def serve(
         link = hub.setup_link()
     base = f"http://{host}:{port}"
     if link:
-        out.print("No user yet. Create the first administrator with this one-time token "
-                  "(24 hours):")
-        out.print(f"  POST {base}/api/v1/auth/setup  {{token: {link}, email, name, password}}")
-        out.print("  or: tiphub user add EMAIL --name NAME --admin")
-    out.print(f"API: {base}/api/v1 — documentation: {base}/api/v1/docs")
+        out.print("No user yet. Create the first administrator (one-time link, 24 hours):")
+        out.print(f"  {base}/setup?token={link}", soft_wrap=True)
+        out.print("  or on this machine: tiphub user add EMAIL --name NAME --admin")
+    out.print(f"web: {base}/   API: {base}/api/v1   API documentation: {base}/api/v1/docs")
     uvicorn.run("tiphub.api.app:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, log_level="info", proxy_headers=config.behind_tls)
 

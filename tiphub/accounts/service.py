@@ -34,6 +34,7 @@ MIN_PASSWORD = 12
 IP_WINDOW = timedelta(minutes=10)
 LINK_LIFETIME = timedelta(hours=24)
 TOKEN_PREFIX = "tph_"
+TOUCH_EVERY = timedelta(minutes=1)  # how fresh "last seen / last used" is kept
 
 
 def now() -> datetime:
@@ -172,7 +173,8 @@ class Accounts:
             row = store.session_by_hash(conn, self.digest(token))
             if row is None or row.revoked or _aware(row.expires_at) <= moment:
                 raise Unauthorized("not signed in, or the session has ended")
-            store.update_session(conn, row.id, last_seen_at=moment)
+            if moment - _aware(row.last_seen_at) > TOUCH_EVERY:  # not a write per request
+                store.update_session(conn, row.id, last_seen_at=moment)
         return self.principal(row.user_id, via="session", session_id=row.id, ip=ip), row.csrf_token
 
     def logout(self, principal: Principal) -> None:
@@ -205,7 +207,8 @@ class Accounts:
             if row is None or row.revoked_at is not None or (
                     row.expires_at is not None and _aware(row.expires_at) <= moment):
                 raise Unauthorized("the API token is unknown, expired or revoked")
-            store.update_token(conn, row.id, last_used_at=moment)
+            if row.last_used_at is None or moment - _aware(row.last_used_at) > TOUCH_EVERY:
+                store.update_token(conn, row.id, last_used_at=moment)
         return self.principal(row.user_id, via="token", token_id=row.id,
                               scopes=frozenset(row.scopes.split()), ip=ip)
 

@@ -42,7 +42,8 @@ def stats(table: str, hub: HubDep, principal: PrincipalDep,
         name = f"tiphub-{table}{'-' + result.filters['country'] if result.filters.get('country') else ''}.csv"
         return Response(to_csv(result), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return result
+    # already a validated model: serialise once instead of validating it again
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/reports/{place}", response_class=FileResponse,
