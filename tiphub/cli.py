@@ -194,8 +194,11 @@ def serve(
         out.print(f"  {base}/setup?token={link}", soft_wrap=True)
         out.print("  or on this machine: tiphub user add EMAIL --name NAME --admin")
     out.print(f"web: {base}/   API: {base}/api/v1   API documentation: {base}/api/v1/docs")
+    # no access log: request lines would carry one-time setup and reset tokens; the audit log
+    # records who did what
     uvicorn.run("tiphub.api.app:app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level="info", proxy_headers=config.behind_tls)
+                workers=workers, log_level="info", access_log=False, proxy_headers=True,
+                forwarded_allow_ips=config.trusted_proxies)
 
 
 # -- import ----------------------------------------------------------------------------------

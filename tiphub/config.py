@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         False, description="The server is reached over HTTPS (e.g. behind a reverse proxy): "
         "session cookies get the Secure flag."
     )
+    trusted_proxies: str = Field(
+        "127.0.0.1",
+        description="Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
+        "believed (comma-separated, or * for any): the client address in the audit log and the "
+        "per-address sign-in limit come from them.",
+    )
     session_hours: int = Field(12, ge=1, le=24 * 30, description="How long a sign-in lasts.")
     login_max_failures: int = Field(
         5, ge=1, description="Failed sign-ins in a row that lock an account for a while."

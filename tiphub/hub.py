@@ -17,7 +17,7 @@ from tiphub.accounts.methods import AccountMethods
 from tiphub.accounts.policy import allowed, authorize
 from tiphub.accounts.principal import SYSTEM, Principal
 from tiphub.config import Settings
-from tiphub.errors import InvalidInput, NotFound
+from tiphub.errors import Forbidden, InvalidInput, NotFound, TiphubError
 from tiphub.ingest import ImportOptions
 from tiphub.ingest import import_file as _import_file
 from tiphub.records import ImportReport, Organisation, Submission
@@ -100,16 +100,23 @@ class Hub(AccountMethods):
         ``replaces`` swaps an earlier submission of the organisation for this one, atomically.
         """
         organisation = self.organisation(org)
-        authorize(principal, "imports:create", organisation.id)
+        self._authorize_audited(principal, "imports:create", organisation.id, "organisation",
+                                organisation.id)
         options = ImportOptions(
             profile=profile, replaces=replaces, encoding=encoding,
             batch_size=self.settings.import_batch_size,
             max_problems_per_rule=self.settings.max_problems_per_rule,
             current_year=self.settings.current_year or datetime.now(UTC).year,
         )
-        report = _import_file(self.db, Path(path),
-                              organisation=(organisation.id, organisation.code),
-                              options=options, progress=progress)
+        try:
+            report = _import_file(self.db, Path(path),
+                                  organisation=(organisation.id, organisation.code),
+                                  options=options, progress=progress)
+        except TiphubError as exc:
+            self.accounts.audit(principal, "import:create", outcome="failed",
+                                organisation_id=organisation.id,
+                                detail={"file": Path(path).name, "reason": type(exc).__name__})
+            raise
         self.accounts.audit(principal, "import:create", target_type="submission",
                             target_id=report.submission_id, organisation_id=organisation.id,
                             detail={"file": Path(path).name, "profile": report.profile,
@@ -131,8 +138,19 @@ class Hub(AccountMethods):
     def submission(self, submission: int, *, principal: Principal = SYSTEM) -> Submission:
         with self.db.connect() as conn:
             sub = repo.submission(conn, submission)
-        authorize(principal, "submissions:read", sub.organisation_id)
+        self._authorize_audited(principal, "submissions:read", sub.organisation_id,
+                                "submission", submission)
         return sub
+
+    def _authorize_audited(self, principal: Principal, action: str, organisation_id: int,
+                           target_type: str, target_id: Any) -> None:
+        """Authorize an organisation's data; a refusal is written to the audit log too."""
+        try:
+            authorize(principal, action, organisation_id)
+        except Forbidden:
+            self.accounts.audit(principal, action, outcome="denied", target_type=target_type,
+                                target_id=target_id, organisation_id=organisation_id)
+            raise
 
     def import_report(self, submission: int, *, principal: Principal = SYSTEM) -> ImportReport:
         """The validation report of an earlier import, as it was returned then."""
@@ -151,7 +169,8 @@ class Hub(AccountMethods):
         the submitting organisation's stewards only)."""
         with self.db.connect() as conn:
             sub = repo.submission(conn, submission)
-        authorize(principal, "quarantine:read", sub.organisation_id)
+        self._authorize_audited(principal, "quarantine:read", sub.organisation_id,
+                                "submission", submission)
         with self.db.connect() as conn:
             rows = repo.quarantine(conn, submission)
         self.accounts.audit(principal, "quarantine:read", target_type="submission",
@@ -165,7 +184,8 @@ class Hub(AccountMethods):
         if page < 1 or not 1 <= per_page <= 500:
             raise InvalidInput("page starts at 1; per_page is 1 to 500")
         organisation = self.organisation(org)
-        authorize(principal, "records:read", organisation.id)
+        self._authorize_audited(principal, "records:read", organisation.id, "organisation",
+                                organisation.id)
         with self.db.connect() as conn:
             total, items = repo.records_page(conn, organisation.id, page=page, per_page=per_page)
         self.accounts.audit(principal, "records:read", target_type="organisation",
@@ -215,8 +235,10 @@ class Hub(AccountMethods):
         with self.db.connect() as conn:
             return repo.counts(conn)
 
-    def countries(self) -> list[tuple[str, int]]:
-        """Countries of exploitation present in the case records, most records first."""
+    def countries(self, *, principal: Principal = SYSTEM) -> list[tuple[str, int]]:
+        """Countries of exploitation present in the case records, most records first (the
+        counts are internal: only the codes may be shown)."""
+        authorize(principal, "stats:read")
         with self.db.connect() as conn:
             return repo.record_countries(conn)
 

@@ -55,8 +55,14 @@ def test_lockout_after_failures_and_no_hint_which_part_was_wrong(space: Hub) -> 
     for _ in range(space.settings.login_max_failures):
         with pytest.raises(Unauthorized, match="wrong e-mail address, password or code"):
             space.login("viewer@police.test", "wrong password!!", ip="10.0.0.2")
-    with pytest.raises(TooManyAttempts):
+    # locked: even the right password is refused, with the same answer as for a stranger
+    with pytest.raises(Unauthorized, match="wrong e-mail address, password or code"):
         space.login("viewer@police.test", PASSWORD, ip="10.0.0.3")
+    for n in range(space.settings.login_ip_failures):
+        with pytest.raises(Unauthorized):
+            space.login(f"x{n}@nowhere.test", "wrong password!!", ip="10.0.0.66")
+    with pytest.raises(TooManyAttempts):
+        space.login("steward@police.test", PASSWORD, ip="10.0.0.66")
     with pytest.raises(Unauthorized, match="wrong e-mail address, password or code"):
         space.login("nobody@nowhere.test", PASSWORD, ip="10.0.0.4")
 
@@ -136,3 +142,25 @@ def test_short_passwords_and_bad_emails_are_refused(hub: Hub) -> None:
     with pytest.raises(InvalidInput, match="e-mail"):
         hub.create_user("not-an-email", "A", PASSWORD)
     assert timedelta(minutes=hub.settings.login_lockout_minutes) > timedelta(0)
+
+
+def test_review_findings_stay_fixed(space: Hub) -> None:
+    steward = signin(space, "steward@police.test")
+    _, admin_only = space.create_api_token(steward, "a", ["admin"])
+    scripted = space.token_principal(admin_only)
+    with pytest.raises(Forbidden):  # no escalation from a token's scopes
+        space.create_api_token(scripted, "b", ["read", "admin"])
+    with pytest.raises(Forbidden):  # a token cannot touch the second factor
+        space.begin_totp(scripted)
+    admin = signin(space, "admin@hub.test")
+    with pytest.raises(Forbidden):  # nobody grants themselves a role
+        space.set_role("admin@hub.test", "police", "analyst", principal=admin)
+    other = signin(space, "steward@shelter.test")
+    with pytest.raises(Forbidden):
+        space.records("police", principal=other)
+    _, entries = space.audit_log(limit=50)
+    assert ("records:read", "denied") in [(e["action"], e["outcome"]) for e in entries]
+    reset = space.reset_link("steward@police.test")
+    space.reset_password(reset, "a brand new long password")
+    with pytest.raises(Unauthorized):  # a reset revokes the user's API tokens
+        space.token_principal(admin_only)

@@ -7,13 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 from tiphub.accounts.policy import authorize
 from tiphub.accounts.principal import SYSTEM, Principal
-from tiphub.accounts.service import Accounts
-from tiphub.errors import TiphubError
+from tiphub.accounts.service import EMAIL, Accounts
+from tiphub.errors import Forbidden, TiphubError
 
 if TYPE_CHECKING:
     from tiphub.config import Settings
     from tiphub.records import Organisation
     from tiphub.store.engine import Database
+
+
+def _own_account(principal: Principal) -> None:
+    authorize(principal, "tokens:manage")
+    if principal.via == "token":
+        raise Forbidden("an API token cannot change the account's sign-in",
+                        hint="sign in on the web page")
 
 
 class AccountMethods:
@@ -43,10 +50,24 @@ class AccountMethods:
         """Give ``email`` a role in organisation ``org`` (None removes the membership)."""
         organisation = self.organisation(org)
         authorize(principal, "members:manage", organisation.id)
+        if principal.via != "cli" and email.strip().lower() == principal.email:
+            # nobody grants themselves access to case records: another administrator must
+            raise Forbidden("you cannot change your own roles",
+                            hint="ask another administrator of the organisation")
         self.accounts.set_role(email, organisation.id, role)
         self.accounts.audit(principal, "member:set-role", target_type="user",
                             target_id=self.accounts.user(email).id,
                             organisation_id=organisation.id, detail={"role": role})
+
+    def members(self, org: str, *, principal: Principal = SYSTEM) -> list[dict[str, Any]]:
+        """The members of organisation ``org``: e-mail address, name and role, by e-mail."""
+        organisation = self.organisation(org)
+        authorize(principal, "members:manage", organisation.id)
+        from tiphub.store import accounts as store
+
+        with self.db.connect() as conn:
+            return [{"email": m.email, "name": m.name, "role": m.role}
+                    for m in store.members_of(conn, organisation.id)]
 
     def users(self, *, principal: Principal = SYSTEM) -> list[dict[str, Any]]:
         authorize(principal, "users:manage")
@@ -65,8 +86,11 @@ class AccountMethods:
         try:
             principal, token, csrf = self.accounts.login(email, password, totp=totp, ip=ip)
         except TiphubError as exc:
-            self.accounts.audit(None, "auth:sign-in", outcome="failed", ip=ip,
-                                actor=email.strip().lower()[:254], detail={"reason": type(exc).__name__})
+            typed = email.strip().lower()
+            # what was typed may be a password in the wrong field: keep it only if an address
+            actor = typed[:254] if EMAIL.match(typed) else "(not an e-mail address)"
+            self.accounts.audit(None, "auth:sign-in", outcome="failed", ip=ip, actor=actor,
+                                detail={"reason": type(exc).__name__})
             raise
         self.accounts.audit(principal, "auth:sign-in")
         return principal, token, csrf
@@ -125,9 +149,15 @@ class AccountMethods:
         self.accounts.audit(principal, "token:revoke", target_type="token", target_id=token_id)
 
     def begin_totp(self, principal: Principal) -> str:
-        return self.accounts.begin_totp(principal)
+        """Start enrolling a second factor (a signed-in person, never an API token)."""
+        _own_account(principal)
+        uri = self.accounts.begin_totp(principal)
+        self.accounts.audit(principal, "auth:totp-begin", target_type="user",
+                            target_id=principal.user_id)
+        return uri
 
     def confirm_totp(self, principal: Principal, code: str) -> None:
+        _own_account(principal)
         self.accounts.confirm_totp(principal, code)
         self.accounts.audit(principal, "auth:totp-enabled", target_type="user",
                             target_id=principal.user_id)

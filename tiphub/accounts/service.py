@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from tiphub.accounts.principal import ROLES, SCOPES, Principal
 from tiphub.config import Settings
-from tiphub.errors import InvalidInput, NotFound, TooManyAttempts, Unauthorized
+from tiphub.errors import Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthorized
 from tiphub.store import accounts as store
 from tiphub.store.engine import Database
 
@@ -124,13 +124,12 @@ class Accounts:
                 raise TooManyAttempts("too many failed sign-ins from this address; try later")
             row = store.user_by_email(conn, email.strip().lower())
             locked = row is not None and (_aware(row.locked_until) or moment) > moment
-            if locked:
-                raise TooManyAttempts("this account is locked for a while after failed sign-ins",
-                                      hint="wait, or ask an administrator to reset it")
-            ok = self._verify(row, password) and self._totp_ok(row, totp)
+            # a locked account answers like a wrong password (and takes as long): the answer
+            # must not tell whether an address has an account
+            ok = self._verify(row, password) and self._totp_ok(row, totp) and not locked
             store.add_login_attempt(conn, ip, ok, moment)
             if not ok:
-                if row is not None:
+                if row is not None and not locked:
                     failures = row.failed_logins + 1
                     lock = (moment + timedelta(minutes=self.settings.login_lockout_minutes)
                             if failures >= self.settings.login_max_failures else None)
@@ -191,6 +190,8 @@ class Accounts:
             raise InvalidInput("unknown or missing token scopes", hint=f"accepted: {', '.join(SCOPES)}")
         if principal.user_id is None:
             raise InvalidInput("API tokens belong to a user", hint="sign in first")
+        if principal.scopes is not None and not set(scopes) <= principal.scopes:
+            raise Forbidden("a token cannot make a token with more scopes than its own")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         moment = now()
         with self.db.begin() as conn:
@@ -266,16 +267,24 @@ class Accounts:
                                          password_hash=HASHER.hash(password), hub_admin=True,
                                          now=moment)
             store.update_user(conn, link.user_id, password_hash=HASHER.hash(password),
-                              failed_logins=0, locked_until=None)
+                              failed_logins=0, locked_until=None, totp_enabled=False)
             store.revoke_sessions_of(conn, link.user_id)
+            store.revoke_tokens_of(conn, link.user_id, moment)
             return link.user_id
 
     # -- second factor ----------------------------------------------------------------------------
 
     def begin_totp(self, principal: Principal) -> str:
-        """A new TOTP secret for the user's authenticator app (active once confirmed)."""
-        secret = pyotp.random_base32()
+        """A new TOTP secret for the user's authenticator app (active once confirmed).
+
+        Refused while a second factor is on: enrolling again must not switch it off.
+        """
         with self.db.begin() as conn:
+            row = store.user_by_id(conn, principal.user_id)
+            if row is None or row.totp_enabled:
+                raise InvalidInput("the second factor is already on",
+                                   hint="an administrator's password reset turns it off")
+            secret = pyotp.random_base32()
             store.update_user(conn, principal.user_id, totp_secret=secret, totp_enabled=False)
         return pyotp.TOTP(secret).provisioning_uri(name=principal.email, issuer_name="tiphub")
 

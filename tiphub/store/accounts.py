@@ -85,6 +85,12 @@ def revoke_sessions_of(conn: Connection, user_id: int) -> None:
     conn.execute(update(t.sessions).where(t.sessions.c.user_id == user_id).values(revoked=True))
 
 
+def revoke_tokens_of(conn: Connection, user_id: int, now: datetime) -> None:
+    a = t.api_tokens
+    conn.execute(update(a).where(a.c.user_id == user_id, a.c.revoked_at.is_(None))
+                 .values(revoked_at=now))
+
+
 def insert_token(conn: Connection, **values: Any) -> int:
     return conn.execute(insert(t.api_tokens).values(**values)).inserted_primary_key[0]
 

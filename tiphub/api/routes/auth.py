@@ -13,7 +13,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 def me(hub: Hub, principal: Principal, csrf: str | None = None) -> Me:
-    codes = {o.id: o.code for o in hub.organisations()}
+    codes = {o.id: o.code for o in hub.organisations(principal=principal)}
     return Me(user_id=principal.user_id, email=principal.email, name=principal.name,
               hub_admin=principal.hub_admin, via=principal.via, csrf_token=csrf,
               roles={codes[o]: r for o, r in principal.roles.items() if o in codes})

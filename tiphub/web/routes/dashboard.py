@@ -28,5 +28,5 @@ def dashboard(request: Request, hub: HubDep, who: User, country: Param = None,
     if is_htmx(request):  # htmx swaps 2xx answers only; the errors are in the body
         return render(request, "_dashboard_body.html", **context)
     return render(request, "dashboard.html", status=status, k=hub.settings.min_cell_size,
-                  countries=d.country_options([code for code, _n in hub.countries()]),
+                  countries=d.country_options([code for code, _n in hub.countries(principal=who)]),
                   regions=d.region_options(), **context)
