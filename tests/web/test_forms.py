@@ -11,8 +11,9 @@ from conftest import PASSWORD, USERS, Page, form_token, sign_in
 
 POSTS = ["/logout", "/upload", "/account/tokens", "/account/tokens/1/revoke", "/account/totp",
          "/account/totp/confirm", "/admin/users", "/admin/users/reset", "/admin/roles",
-         "/admin/organisations"]
-PAGES_WITH_FORMS = {"hub_admin": ["/admin", "/account", "/dashboard"],
+         "/admin/organisations", "/organisations/police/members",
+         "/organisations/police/members/remove"]
+PAGES_WITH_FORMS = {"hub_admin": ["/admin", "/account", "/dashboard", "/organisations/police/members"],
                     "steward": ["/upload", "/account", "/submissions/1"]}
 
 

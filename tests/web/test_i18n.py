@@ -108,7 +108,8 @@ FRENCH_PAGES = {"anonymous": ["/", "/login", "/setup?token=x", "/reset?token=x",
                 "steward": ["/dashboard", "/dashboard?country=GBR", "/upload", "/submissions",
                             "/submissions/{sub}", "/records?org=police", "/account"],
                 "viewer": ["/upload"],
-                "hub_admin": ["/admin", "/admin/audit"]}
+                "hub_admin": ["/admin", "/admin/audit", "/organisations/police/members"],
+                "org_admin": ["/account", "/organisations/police/members"]}
 
 
 def english_left(text: str) -> list[str]:

@@ -25,6 +25,7 @@ PAGES = {  # path -> who may see it (everyone else: 403, anonymous: to the sign-
     "/account": SIGNED_IN,
     "/admin": {"hub_admin"},
     "/admin/audit": {"hub_admin"},
+    "/organisations/police/members": {"org_admin", "hub_admin"},
 }
 CASES = [(path, who) for path in PAGES for who in WHO]
 

@@ -95,6 +95,13 @@ RULES = (
 MESSAGES = (
     # accounts: what a form may answer (tiphub.accounts.service)
     N_("wrong e-mail address, password or code"),
+    N_("you cannot change your own roles"),
+    N_("ask another administrator of the organisation"),
+    N_("the second factor is already on"),
+    N_("an administrator's password reset turns it off"),
+    N_("an API token cannot change the account's sign-in"),
+    N_("sign in on the web page"),
+    N_("a token cannot make a token with more scopes than its own"),
     N_("too many failed sign-ins from this address; try later"),
     N_("this account is locked for a while after failed sign-ins"),
     N_("wait, or ask an administrator to reset it"),

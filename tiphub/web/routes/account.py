@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tiphub.accounts import SCOPES, Principal
+from tiphub.accounts import SCOPES, Principal, allowed
 from tiphub.api.deps import HubDep
 from tiphub.api.routes.submissions import MAX_ID
 from tiphub.errors import InvalidInput, NotFound
@@ -27,7 +27,10 @@ TOKEN_DAYS = (30, 90, 365)
 
 def _page(request: Request, hub: Hub, who: Principal, status: int = 200,
           **extra: object) -> Response:
+    managed = [o for o in hub.organisations(principal=who)  # where they are org_admin
+               if who.role_in(o.id) == "org_admin" and allowed(who, "members:manage", o.id)]
     context = {"tokens": hub.api_tokens(who), "scopes": SCOPES, "days": TOKEN_DAYS,
+               "managed": managed,
                "new_token": None, "totp_uri": None, "totp_secret": None, "confirm": False,
                "error": None, "hint": None, "notice": None, **extra}
     return render(request, "account.html", status=status, **context)
