@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import re
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi import Path as PathParam
 
 from tiphub.api.deps import HubDep, PrincipalDep
+from tiphub.api.uploads import import_upload
 from tiphub.records import ImportReport, Submission
 
 router = APIRouter(tags=["imports"])
 MAX_ID = 2**63 - 1  # database integer range
 SubmissionId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
-
-
-def _stored_name(name: str | None) -> str:
-    """The uploaded file's own name, made safe (it shows in reports and picks the reader)."""
-    base = SAFE_NAME.sub("_", Path(name or "upload.csv").name).strip(" .") or "upload.csv"
-    return base[:200]
-
-
 @router.post("/imports", response_model=ImportReport, status_code=201)
 def upload(
     hub: HubDep,
@@ -37,20 +25,8 @@ def upload(
     encoding: Annotated[str | None, Form(max_length=32)] = None,
 ) -> ImportReport:
     """Import a file for an organisation (its data stewards and administrators)."""
-    if profile == "":
-        profile = None
-    with tempfile.TemporaryDirectory(dir=_upload_dir(hub)) as tmp:
-        path = Path(tmp) / _stored_name(file.filename)
-        with path.open("wb") as out:
-            shutil.copyfileobj(file.file, out, length=1 << 20)
-        return hub.import_file(path, org=org, profile=profile, replaces=replaces,
-                               encoding=encoding or None, principal=principal)
-
-
-def _upload_dir(hub: Any) -> Path:
-    folder = Path(hub.settings.home) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return import_upload(hub, file.file, file.filename, org=org, profile=profile,
+                         replaces=replaces, encoding=encoding, principal=principal)
 
 
 @router.get("/submissions", response_model=list[Submission])

@@ -11,13 +11,13 @@ from fastapi.responses import Response
 from tiphub.accounts import Principal, allowed
 from tiphub.api.deps import HubDep
 from tiphub.api.routes.submissions import SubmissionId
+from tiphub.api.uploads import import_upload
 from tiphub.errors import Conflict, FileRejected, Forbidden, InvalidInput, NotFound
 from tiphub.hub import Hub
 from tiphub.ingest import PROFILES
 from tiphub.web.deps import User
 from tiphub.web.i18n import _, core
 from tiphub.web.pages import is_htmx, render
-from tiphub.web.uploads import import_upload
 
 router = APIRouter()
 PER_PAGE = 50

@@ -1,25 +1,35 @@
-"""An uploaded file imported the way the API does it: copied to a temporary folder in the hub's
-home under its own (made-safe) name, imported, and deleted with its folder."""
+"""An uploaded file imported by the API and the web pages alike: copied to a temporary folder in
+the hub's home under its own (made-safe) name, imported, and deleted with its folder."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
 from tiphub.accounts import Principal
-from tiphub.api.routes.submissions import _stored_name, _upload_dir
 from tiphub.hub import Hub
 from tiphub.records import ImportReport
+
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def stored_name(name: str | None) -> str:
+    """The uploaded file's own name, made safe (it shows in reports and picks the reader)."""
+    base = SAFE_NAME.sub("_", Path(name or "upload.csv").name).strip(" .") or "upload.csv"
+    return base[:200]
 
 
 def import_upload(hub: Hub, stream: BinaryIO, filename: str | None, *, org: str,
                   profile: str | None, principal: Principal,
                   replaces: int | None = None, encoding: str | None = None) -> ImportReport:
     """``hub.import_file`` on a temporary copy of an uploaded ``stream``."""
-    with tempfile.TemporaryDirectory(dir=_upload_dir(hub)) as tmp:
-        path = Path(tmp) / _stored_name(filename)
+    folder = Path(hub.settings.home) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        path = Path(tmp) / stored_name(filename)
         with path.open("wb") as out:
             shutil.copyfileobj(stream, out, length=1 << 20)
         return hub.import_file(path, org=org, profile=profile or None, replaces=replaces,
