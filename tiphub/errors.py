@@ -18,9 +18,6 @@ class TiphubError(Exception):
         self.message = message
         self.hint = hint
 
-    def to_dict(self) -> dict[str, str | None]:
-        return {"error": type(self).__name__, "message": self.message, "hint": self.hint}
-
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
 

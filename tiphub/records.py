@@ -1,5 +1,5 @@
-"""Typed models of what the hub stores and returns: organisations, submissions, case records,
-country aggregates and import reports.
+"""Typed models of what the hub stores and returns: organisations, submissions, case records
+and import reports (country aggregates are written as plain rows by the glotip profile).
 
 Case records are written in bulk as plain dicts keyed by :data:`RECORD_FIELDS` (speed matters:
 millions of rows); everything returned to a caller is a pydantic model.
@@ -133,28 +133,3 @@ class ImportReport(Model):
     @property
     def ok(self) -> bool:
         return self.rows_quarantined == 0
-
-
-class CountryAggregate(Model):
-    """One row of the UNODC Global Report long table."""
-
-    iso3: str
-    indicator: str
-    dimension: str
-    category: str
-    category_code: str | None = Field(
-        None, description="ISO3 or special code for citizenship categories; form code for forms."
-    )
-    sex: str
-    age: str
-    year: int
-    unit: str | None = None
-    value: int | None = None
-    suppressed: bool = False
-    value_text: str = ""
-    source: str | None = None
-
-
-def record_defaults() -> dict[str, Any]:
-    """A case record with every field not recorded."""
-    return dict.fromkeys(RECORD_FIELDS)

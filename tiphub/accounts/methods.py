@@ -3,6 +3,7 @@ writes the audit log, so the API, the web pages and the CLI behave the same."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from tiphub.accounts.policy import authorize
@@ -30,7 +31,7 @@ class AccountMethods:
     def organisation(self, code: str) -> Organisation:  # provided by Hub
         raise NotImplementedError
 
-    @property
+    @cached_property
     def accounts(self) -> Accounts:
         return Accounts(self.db, self.settings)
 

@@ -167,14 +167,6 @@ def _cumulative(p: np.ndarray) -> np.ndarray:
     return cum
 
 
-def within_region_share() -> float:
-    """Expected share of flows (weighted by origin) that stay within one UN region."""
-    f = flows()
-    origin = np.diff(f.origin_cum[2], prepend=0.0)
-    same = f.region[:, None] == f.region[None, :]
-    return float((origin[:, None] * f.flow * same).sum())
-
-
 def national_origins(country: str) -> dict[str, float]:
     """Citizenship shares of the victims detected in ``country`` (ISO alpha-3)."""
     if country in NATIONAL_ORIGINS:

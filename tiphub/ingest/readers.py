@@ -23,7 +23,6 @@ from xml.etree import ElementTree
 
 from tiphub.errors import FileRejected, InvalidInput
 
-FORMATS = ("csv", "xlsx", "json", "jsonl")
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_BYTES = 1 << 16
 # Marks that a cell holds a spreadsheet artefact, not a value a person typed.
