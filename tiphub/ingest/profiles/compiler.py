@@ -36,21 +36,14 @@ def compile_fill(bound: list[tuple[int, str, Col]], *, group_rule: str,
             continue
         fallback = f"S{n}"
         env[fallback] = slow(col, name)
-        if col.kind == "code":
+        if col.kind in ("code", "year"):
+            # a lookup of every valid text; anything else goes to the slow path
             table = f"T{n}"
-            env[table] = dict(col.codes or {})
-            lines += [
-                f"    v = row[{idx}]",
-                f"    x = {table}.get(v, BAD)",
-                "    if x is BAD:",
-                f"        {fallback}(v, rec, problems)",
-                "    else:",
-                f"        rec[{FIELD_INDEX[col.target or '']}] = x",
-            ]
-        elif col.kind == "year":
-            table = f"Y{n}"
-            env[table] = {str(y): y for y in range(FIRST_YEAR, current_year + 1)}
-            env[table].update({"": None, "-99": None})
+            if col.kind == "code":
+                env[table] = dict(col.codes or {})
+            else:
+                env[table] = {str(y): y for y in range(FIRST_YEAR, current_year + 1)}
+                env[table].update({"": None, "-99": None})
             lines += [
                 f"    v = row[{idx}]",
                 f"    x = {table}.get(v, BAD)",
