@@ -380,6 +380,191 @@ def demo(
 # -- helpers ---------------------------------------------------------------------------------
 
 
+# -- record linkage ---------------------------------------------------------------------------
+
+class Engine(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
+class Blocking(StrEnum):
+    auto = "auto"
+    none = "none"
+    lsh = "lsh"
+
+
+@app.command("encode")
+def encode(
+    people: Annotated[Path, typer.Argument(help="The organisation's people file (HTCDS CSV, "
+                                                "or any CSV whose columns the schema names).")],
+    secret_file: Annotated[Path, typer.Option(help="File holding the secret the organisations "
+                                                   "share (never the hub).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Encoded file to write "
+                                                                "(.jsonl or .csv).")],
+    schema: Annotated[Path | None, typer.Option(help="Linkage schema (clkhash v3 JSON); default: "
+                                                     "tiphub's HTCDS person schema.")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Column of the local record id "
+                                                       "(default: prs_Id).")] = None,
+) -> None:
+    """Encode a people file on the organisation's own machine: identifying columns become
+    one keyed Bloom filter per record; nothing identifying is written."""
+    from tiphub.linkage.encode_file import encode_file
+    from tiphub.linkage.encoding import read_secret
+    from tiphub.linkage.schema import default_schema, load_schema
+
+    chosen = load_schema(schema) if schema else default_schema()
+    report = encode_file(people, output, schema=chosen, secret=read_secret(secret_file),
+                         id_column=id_column)
+    out.print(f"{people.name}: {report.encoded:,} of {report.rows:,} records encoded to {output} "
+              f"(schema {chosen.fingerprint}, mean bit density {report.mean_density:.2f})")
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+
+
+@app.command("link-eval")
+def link_eval(
+    files: Annotated[list[Path], typer.Argument(help="One labelled file (duplicates within it) or "
+                                                     "two (linked to each other).")],
+    schema: Annotated[Path, typer.Option(help="Linkage schema (clkhash v3 JSON) naming the "
+                                              "files' columns.")],
+    secret_file: Annotated[Path | None, typer.Option(help="Secret file; default: a fixed "
+                                                          "evaluation secret.")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Dice threshold; default: "
+                                                         "estimated.")] = None,
+    blocking: Annotated[Blocking, typer.Option(help="auto, none or lsh.")] = Blocking.auto,
+    truth_column: Annotated[str, typer.Option(help="Column with the true identity "
+                                                   "(FEBRL rec_id: rec-N-... ).")] = "rec_id",
+    engine: Annotated[Engine, typer.Option(help="local or spark.")] = Engine.local,
+    format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """Encode labelled files, link them and print precision, recall and F1 (e.g. FEBRL)."""
+    from tiphub.linkage.encoding import read_secret
+    from tiphub.linkage.evaluate import evaluate
+    from tiphub.linkage.schema import load_schema
+
+    if len(files) > 2:
+        raise typer.BadParameter("give one file or two")
+    secret = read_secret(secret_file) if secret_file else b"tiphub-link-eval-secret-not-for-real-data"
+    result = evaluate(files, schema=load_schema(schema), secret=secret, threshold=threshold,
+                      blocking=blocking.value, truth_column=truth_column, engine=engine.value)
+    figures = {"records": result.records, "true_pairs": result.true_pairs,
+               "predicted_pairs": result.predicted_pairs, "true_positives": result.true_positives,
+               "precision": round(result.precision, 5), "recall": round(result.recall, 5),
+               "f1": round(result.f1, 5), "threshold": round(result.threshold, 4),
+               "threshold_estimated": result.threshold_estimated,
+               "comparisons": result.comparisons, "encode_seconds": round(result.encode_seconds, 3),
+               "link_seconds": round(result.link_seconds, 3), "blocking": result.blocking}
+    if format is Format.json:
+        out.print_json(json.dumps(figures))
+        return
+    table = Table("measure", "value", title=" × ".join(f.name for f in files))
+    for key, value in figures.items():
+        table.add_row(key, str(value))
+    out.print(table)
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+
+
+@app.command("link")
+def link(
+    org: Annotated[list[str] | None, typer.Option(help="Only these organisations (repeat); "
+                                                       "default: every one.")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Dice score from which two records "
+                                                         "are one person; default: estimated.")] = None,
+    blocking: Annotated[Blocking, typer.Option(help="auto, none (all pairs) or lsh.")] = Blocking.auto,
+    engine: Annotated[Engine, typer.Option(help="local (every core) or spark "
+                                                "(pip install 'tiphub[spark]').")] = Engine.local,
+    within_party: Annotated[bool, typer.Option(help="Also find duplicates inside one "
+                                                    "organisation's records.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the blocking's bit sampling.")] = 0,
+    format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """Link every organisation's encoded submissions into persons (count each victim once)."""
+    with open_hub() as hub:
+        run = hub.link(org or None, threshold=threshold, blocking=blocking.value,
+                       engine=engine.value, within_party=within_party, seed=seed,
+                       progress=lambda message: err.print(message) if format is Format.table else None)
+        summary = hub.link_summary(run.id, exact=True)
+    if format is Format.json:
+        out.print_json(json.dumps(summary))
+        return
+    _print_link_summary(summary)
+
+
+@app.command("link-runs")
+def link_runs(format: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+    """List link runs, newest first."""
+    with open_hub() as hub:
+        rows = [r.model_dump(mode="json", exclude={"inputs", "parameters", "reused"})
+                for r in hub.link_runs()]
+    _print_records(rows, format, ["id", "created_at", "engine", "records", "persons", "threshold",
+                                  "threshold_estimated", "seconds"])
+
+
+@app.command("link-show")
+def link_show(
+    run: Annotated[int | None, typer.Argument(help="Run id; default: the newest.")] = None,
+    exact: Annotated[bool, typer.Option(help="Exact counts (small cells not hidden).")] = False,
+    format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """Records against distinct persons per organisation, and the list-overlap table."""
+    with open_hub() as hub:
+        summary = hub.link_summary(run, exact=exact)
+    if format is Format.json:
+        out.print_json(json.dumps(summary))
+    else:
+        _print_link_summary(summary)
+
+
+@app.command("link-overlap")
+def link_overlap(
+    run: Annotated[int | None, typer.Argument(help="Run id; default: the newest.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="Write the CSV here (default: stdout).")] = None,
+) -> None:
+    """The exact list-overlap table in the estimation format (0/1 per organisation, count)."""
+    import csv
+
+    from tiphub.linkage.overlap import overlap_csv_rows
+
+    with open_hub() as hub:
+        rows = overlap_csv_rows(hub.link_summary(run, exact=True))
+    if output is None:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
+        return
+    with output.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    err.print(f"overlap table of {len(rows) - 1} capture histories written to {output}")
+
+
+def _print_link_summary(summary: dict[str, Any]) -> None:
+    run = summary["run"]
+    reused = " (the same inputs were linked before: that run is shown)" if run.get("reused") else ""
+    out.print(f"link run {run['id']}{reused}: {run['records']:,} encoded records from "
+              f"{len(summary['lists'])} organisations are {run['persons']:,} distinct persons "
+              f"(summed records overstate them by {summary['overcount']:.1%})")
+    how = "estimated from the scores" if run["threshold_estimated"] else "given"
+    out.print(f"  threshold {run['threshold']:.3f} ({how}), {run['comparisons']:,} comparisons, "
+              f"{run['seconds']:.1f} s, engine {run['engine']}")
+    for warning in run["warnings"]:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    key = "" if summary["exact"] else "_shown"
+    table = Table("organisation", "records", "distinct persons", "also held elsewhere",
+                  title="records and persons")
+    for r in summary["organisations"]:
+        table.add_row(r["organisation"], *(str(r[f"{k}{key}"]) for k in
+                                           ("records", "persons", "also_held_elsewhere")))
+    out.print(table)
+    overlap = Table(*summary["lists"], "persons", title="list overlap (persons held by exactly "
+                                                         "these organisations)")
+    for r in summary["overlap"]:
+        overlap.add_row(*("x" if x else "" for x in r["pattern"]), str(r[f"persons{key}"]))
+    out.print(overlap)
+    if not summary["exact"]:
+        out.print(f"counts below {summary['min_cell_size']} are hidden; `tiphub link-overlap` "
+                  "writes the exact table for estimation")
+
+
 def _print_records(records: list[dict[str, Any]], format: Format, columns: list[str]) -> None:
     if format is Format.json:
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")

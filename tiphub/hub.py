@@ -20,6 +20,7 @@ from tiphub.config import Settings
 from tiphub.errors import Forbidden, InvalidInput, NotFound, TiphubError
 from tiphub.ingest import ImportOptions
 from tiphub.ingest import import_file as _import_file
+from tiphub.linkage.methods import LinkageMethods
 from tiphub.records import ImportReport, Organisation, Submission
 from tiphub.stats import Filters, StatTable, compute, protect
 from tiphub.stats.aggregates import aggregate_table
@@ -32,7 +33,7 @@ from tiphub.vocab import geo
 Progress = Callable[[int, int], None]
 
 
-class Hub(AccountMethods):
+class Hub(AccountMethods, LinkageMethods):
     """The evidence hub of one coordination space."""
 
     def __init__(self, settings: Settings | None = None, *, db: str | None = None,

@@ -133,3 +133,25 @@ class ImportReport(Model):
     @property
     def ok(self) -> bool:
         return self.rows_quarantined == 0
+
+
+class LinkRun(Model):
+    """One linkage run: its provenance (inputs, parameters) and what it found. No scores."""
+
+    id: int
+    created_at: datetime
+    created_by: str
+    engine: str
+    schema_fingerprint: str
+    threshold: float = Field(description="Dice score from which two records were one person.")
+    threshold_estimated: bool
+    records: int = Field(description="Encoded records linked.")
+    persons: int = Field(description="Distinct persons found among them.")
+    candidates: int
+    comparisons: int
+    seconds: float
+    warnings: list[str] = []
+    parameters: dict[str, Any] = {}
+    inputs: list[dict[str, Any]] = Field(
+        [], description="The submissions linked: id, organisation, sha256, records.")
+    reused: bool = Field(False, description="True when an identical earlier run was returned.")

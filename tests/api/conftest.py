@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from factories import ctdc_csv, ctdc_row
+from factories import ctdc_csv, ctdc_row, encoded_csv, planted_encodings
 
 from tiphub import Hub, Settings
 from tiphub.api import create_app
@@ -28,9 +28,9 @@ ROLES = {
 
 class World:
     def __init__(self, hub: Hub, client: TestClient, tokens: dict[str, str], submission: int,
-                 upload: Path) -> None:
+                 upload: Path, run: int) -> None:
         self.hub, self.client, self.tokens = hub, client, tokens
-        self.submission, self.upload = submission, upload
+        self.submission, self.upload, self.run = submission, upload, run
 
     def headers(self, who: str) -> dict[str, str]:
         return {} if who == "anonymous" else {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -53,8 +53,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     for who, email in [*((k, v[0]) for k, v in ROLES.items()), ("hub_admin", "hub@admin.test")]:
         principal = hub.login(email, PASSWORD, ip="127.0.0.1")[0]
         tokens[who] = hub.create_api_token(principal, "tests", ["read", "import", "admin"])[1]
+    # encoded submissions and a link run: 10 persons in police only, 10 in both, 10 in shelter
+    encoded = planted_encodings(30, [[0]] * 10 + [[0, 1]] * 10 + [[1]] * 10)
+    for party, code in enumerate(("police", "shelter")):
+        path = home / f"{code}-encoded.csv"
+        path.write_text(encoded_csv(encoded[party]))
+        hub.import_file(path, org=code)
+    run = hub.link(threshold=0.8).id
     upload = home / "upload.csv"
     upload.write_text(ctdc_csv([ctdc_row(yearOfRegistration="2021") for _ in range(3)]))
     with TestClient(create_app(hub)) as client:
-        yield World(hub, client, tokens, submission, upload)
+        yield World(hub, client, tokens, submission, upload, run)
     hub.close()

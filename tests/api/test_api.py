@@ -91,3 +91,28 @@ def test_api_documentation_works_offline(world: World) -> None:
     assert not re.search(r"(src|href)=['\"]https?://", page)
     for asset in re.findall(r"(/api/v1/static/[^'\"]+)", page):
         assert world.client.get(asset).status_code == 200
+
+
+def test_link_run_summary_and_persons(world: World) -> None:
+    admin, analyst = world.headers("hub_admin"), world.headers("analyst")
+    run = world.client.get("/api/v1/link-runs/latest", headers=analyst).json()
+    assert run["id"] == world.run and (run["records"], run["persons"]) == (40, 30)
+    again = world.client.post("/api/v1/link-runs", headers=admin, json={"threshold": 0.8})
+    assert again.status_code == 201 and again.json()["reused"] and again.json()["id"] == world.run
+    summary = world.client.get(f"/api/v1/link-runs/{world.run}/summary", headers=analyst).json()
+    assert summary["persons"] == 30 and not summary["exact"]
+    assert {r["persons_shown"] for r in summary["overlap"]} == {"10"}
+    csv_text = world.client.get(f"/api/v1/link-runs/{world.run}/overlap.csv", headers=admin).text
+    assert csv_text.splitlines() == ["police,shelter,count", "1,0,10", "0,1,10", "1,1,10"]
+    mine = world.client.get("/api/v1/organisations/police/persons", headers=analyst).json()
+    assert len(mine) == 20 and sum(r["also_held_by"] == ["shelter"] for r in mine) == 10
+    assert "score" not in str(mine) and "clk" not in str(summary)
+
+
+def test_link_run_bad_input(world: World) -> None:
+    admin = world.headers("hub_admin")
+    for body in ({"threshold": 0}, {"threshold": 2}, {"engine": "magic"}, {"blocking": "x"},
+                 {"surprise": 1}):
+        response = world.client.post("/api/v1/link-runs", headers=admin, json=body)
+        assert response.status_code == 422, body
+    assert world.client.get("/api/v1/link-runs/999999", headers=admin).status_code == 404

@@ -32,6 +32,14 @@ ROUTES = [
     ("POST", "/users/viewer@police.test/reset-link", None, ["hub_admin"]),
     ("GET", "/audit", None, ["hub_admin"]),
     ("GET", "/audit.csv", None, ["hub_admin"]),
+    ("GET", "/link-runs", None, SIGNED_IN),
+    ("GET", "/link-runs/latest", None, SIGNED_IN),
+    ("GET", "/link-runs/{run}", None, SIGNED_IN),
+    ("GET", "/link-runs/{run}/summary", None, SIGNED_IN),
+    ("GET", "/link-runs/{run}/summary?exact=true", None, ["hub_admin"]),
+    ("GET", "/link-runs/{run}/overlap.csv", None, ["hub_admin"]),
+    ("POST", "/link-runs", "link", ["hub_admin"]),
+    ("GET", "/organisations/police/persons", None, ["analyst", "steward", "org_admin"]),
     ("GET", "/tokens", None, SIGNED_IN),
     ("POST", "/tokens", "token", SIGNED_IN),
 ]
@@ -39,7 +47,7 @@ SUCCESS = {"GET": 200, "POST": 201, "PUT": 204, "DELETE": 204}
 
 
 def call(world: World, method: str, path: str, kind: str | None, who: str):
-    url = "/api/v1" + path.format(sub=world.submission)
+    url = "/api/v1" + path.format(sub=world.submission, run=world.run)
     headers = world.headers(who)
     n = next(_counter)
     if kind == "upload":
@@ -47,7 +55,7 @@ def call(world: World, method: str, path: str, kind: str | None, who: str):
                                  files={"file": ("upload.csv", world.upload.read_bytes())})
     body = {"org": {"code": f"org-{n}", "name": "New"}, "role": {"role": "viewer"},
             "user": {"email": f"user{n}@x.test", "name": "U"},
-            "token": {"name": "t", "scopes": ["read"]}}.get(kind or "")
+            "token": {"name": "t", "scopes": ["read"]}, "link": {"threshold": 0.8}}.get(kind or "")
     return world.client.request(method, url, headers=headers, json=body)
 
 

@@ -23,6 +23,7 @@ PAGES = {  # path -> who may see it (everyone else: 403, anonymous: to the sign-
     "/records?org=police": {"analyst", "steward", "org_admin"},
     "/records?org=police&page=2": {"analyst", "steward", "org_admin"},
     "/account": SIGNED_IN,
+    "/persons": SIGNED_IN,
     "/admin": {"hub_admin"},
     "/admin/audit": {"hub_admin"},
     "/organisations/police/members": {"org_admin", "hub_admin"},

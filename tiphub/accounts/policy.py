@@ -37,6 +37,7 @@ POLICY: dict[str, Rule] = {
     "stats:read": _rule(anyone=True),
     "reports:read": _rule(anyone=True),
     "organisations:read": _rule(anyone=True),
+    "linkage:read": _rule(anyone=True),  # runs and protected counts of persons, no scores
     # one organisation's files and case-level data
     "submissions:read": _rule(MEMBERS, hub_admin=True, per_org=True),
     "imports:create": _rule(STEWARDS, scope="import", per_org=True),
@@ -47,6 +48,8 @@ POLICY: dict[str, Rule] = {
     "members:manage": _rule("org_admin", hub_admin=True, scope="admin", per_org=True),
     "users:manage": _rule(hub_admin=True, scope="admin"),
     "audit:read": _rule(hub_admin=True, scope="admin"),
+    # linking every organisation's encodings, and the exact overlap table estimation needs
+    "linkage:run": _rule(hub_admin=True, scope="admin"),
     # one's own account
     "tokens:manage": _rule(anyone=True, scope="admin"),
 }

@@ -137,11 +137,16 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
     convert, add = mapper.convert, collector.add
     cubes = CubeCounter(columns) if target is t.case_records else None
 
+    sidecar = getattr(mapper, "sidecar", None)
+
     def write(item: tuple[Any, tuple[str, ...], list[Any]]) -> None:
         table, cols, batch = item
         db.dialect.bulk_insert(conn, table, cols, batch)
-        if cubes is not None and table is target:
-            cubes.add(batch)
+        if table is target:
+            if cubes is not None:
+                cubes.add(batch)
+            if sidecar is not None:
+                db.dialect.bulk_insert(conn, sidecar.table, sidecar.columns, sidecar.drain())
 
     batch: list[Any] = []
     held: list[tuple] = []
@@ -177,6 +182,10 @@ def _stream(db: Database, conn: Any, mapper: Any, rows: Any, sub_id: int, org_id
         for name, cube_rows in cubes.rows(sub_id).items():
             db.dialect.bulk_insert(conn, t.stat_cubes, ("submission_id", "cube", *CUBES[name], "n"),
                                    cube_rows)
+    if sidecar is not None:
+        sidecar.finish(conn, sub_id)
+        for note in sidecar.notes():
+            collector.add(None, "", "records-without-encoding", severity="warning", message=note)
     if blank:
         collector.add(None, "", "blank-rows", severity="warning",
                       message=f"{blank} empty row(s) skipped")

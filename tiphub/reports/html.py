@@ -38,6 +38,7 @@ class Report:
     sources: Sources
     organisations: int
     aggregates_held: bool
+    persons: dict[str, Any] | None = None  # the newest link run's protected summary, if any
 
     @property
     def generated_text(self) -> str:
@@ -71,7 +72,20 @@ def build(hub: Any, country: str | None, today: date) -> Report:
         sources=sources(hub, country, place, sex_age),
         organisations=len(hub.organisations()),
         aggregates_held=bool(hub.summary().get("country_aggregates")),
+        persons=_persons(hub, country),
     )
+
+
+def _persons(hub: Any, country: str | None) -> dict[str, Any] | None:
+    """Records against distinct persons, when a link run covers the place's organisations."""
+    if not hub.link_runs(limit=1):
+        return None
+    summary = hub.link_summary()
+    if country is not None:
+        held_here = {o.code for o in hub.organisations() if o.country == country}
+        if not held_here & set(summary["lists"]):
+            return None
+    return summary
 
 
 def _nothing_held(hub: Any, country: str | None, place: str) -> NotFound:

@@ -8,10 +8,13 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -242,4 +245,61 @@ audit_log = Table(
     Column("ip", String(64)),
     Column("detail", Text),
     Index(None, "at"),
+)
+
+
+# -- record linkage (issue 3): encodings, link runs and the persons they found ----------------
+
+# One row per submission that carried Bloom-filter encodings: which schema made them.
+encoded_submissions = Table(
+    "encoded_submissions",
+    metadata,
+    Column("submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
+    Column("schema_fingerprint", String(64), nullable=False),
+    Column("filter_bits", Integer, nullable=False),
+    Column("records_encoded", Integer, nullable=False),
+)
+
+# The encodings themselves: personal data, never leave the hub (no API or export reads them).
+encodings = Table(
+    "encodings",
+    metadata,
+    Column("submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("clk", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("submission_id", "row_number"),
+)
+
+link_runs = Table(
+    "link_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(254), nullable=False),
+    Column("engine", String(16), nullable=False),
+    Column("inputs_key", String(64), nullable=False),  # digest of inputs + parameters
+    Column("inputs", Text, nullable=False),  # JSON: submissions (id, organisation, sha256, records)
+    Column("parameters", Text, nullable=False),  # JSON: as chosen and as resolved
+    Column("schema_fingerprint", String(64), nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("threshold_estimated", Boolean, nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("persons", Integer, nullable=False),
+    Column("candidates", BigInteger, nullable=False),
+    Column("comparisons", BigInteger, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("warnings", Text, nullable=False),  # JSON list of plain-language warnings
+    Index(None, "inputs_key"),
+)
+
+# Which person each encoded record belongs to, per run (no scores: they never leave the run).
+link_members = Table(
+    "link_members",
+    metadata,
+    Column("run_id", ForeignKey("link_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("person", Integer, nullable=False),  # 1..persons, numbered by first record
+    PrimaryKeyConstraint("run_id", "submission_id", "row_number"),
+    Index(None, "run_id", "person"),
 )

@@ -90,6 +90,10 @@ RULES = (
     N_("format the column as Text in Excel and re-type the value"),
     N_("copy the column and 'paste values' before exporting"),
     N_("correct the year of registration"),
+    N_("the cell is not a base64 Bloom-filter encoding"),
+    N_("the encoding has another length than the file's other encodings"),
+    N_("the row was encoded with another linkage schema than the file's other rows"),
+    N_("encode the whole file again with one schema (`tiphub encode`)"),
 )
 
 MESSAGES = (

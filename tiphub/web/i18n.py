@@ -28,7 +28,7 @@ import pycountry
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -174,6 +174,10 @@ def display_name(lang: str) -> str:
 
 def number(value: int | float) -> str:
     return format_decimal(value, locale=locale(current()))
+
+
+def percent(value: float) -> str:
+    return format_percent(value, format="#,##0.0%", locale=locale(current()))
 
 
 @cache

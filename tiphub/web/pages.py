@@ -31,6 +31,7 @@ NAV = (  # (path, label, action the user needs in some organisation; None: any m
     ("/upload", i18n.N_("Upload"), "imports:create"),
     ("/submissions", i18n.N_("Submissions"), "submissions:read"),
     ("/records", i18n.N_("Case records"), "records:read"),
+    ("/persons", i18n.N_("Distinct persons"), "linkage:read"),
     ("/account", i18n.N_("Account"), None),
     ("/admin", i18n.N_("Administration"), "users:manage"),
 )
@@ -133,8 +134,8 @@ def environment() -> Environment:
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(core=i18n.core, number=i18n.number, when=when, version=__version__,
-                       **template_globals())
+    env.globals.update(core=i18n.core, number=i18n.number, percent=i18n.percent, when=when,
+                       version=__version__, **template_globals())
     return env
 
 

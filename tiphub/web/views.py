@@ -26,6 +26,7 @@ SCOPE_NAMES = {
 }
 PROFILE_NAMES = {
     "htcds": N_("HTCDS case records"),
+    "htcds-encoded": N_("HTCDS case records with linkage encodings"),
     "ctdc-synthetic": N_("CTDC global synthetic dataset"),
     "ctdc-kanon": N_("CTDC global k-anonymised dataset"),
     "ctdc-vp": N_("CTDC victim–perpetrator dataset"),

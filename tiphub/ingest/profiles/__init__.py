@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from tiphub.errors import FileRejected
 from tiphub.ingest.profiles.base import Mapper, Profile, norm
 from tiphub.ingest.profiles.ctdc import CtdcKanon, CtdcSynthetic, CtdcVictimPerpetrator
+from tiphub.ingest.profiles.encoded import HtcdsEncoded
 from tiphub.ingest.profiles.glotip import Glotip
 from tiphub.ingest.profiles.htcds import Htcds
 
 PROFILES: dict[str, Profile] = {
-    p.name: p for p in (Htcds(), CtdcSynthetic(), CtdcKanon(), CtdcVictimPerpetrator(), Glotip())
+    p.name: p for p in (Htcds(), HtcdsEncoded(), CtdcSynthetic(), CtdcKanon(), CtdcVictimPerpetrator(),
+                         Glotip())
 }
 HEADER_SEARCH_ROWS = 5
 MIN_SCORE = 0.6

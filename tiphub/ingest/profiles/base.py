@@ -54,6 +54,8 @@ class Mapper:
     #: what :meth:`convert` returns, in order: the record fields, then its provenance
     columns: tuple[str, ...] = RECORD_FIELDS + ("submission_id", "organisation_id")
     template: list[Any] = field(default_factory=list)
+    #: rows for a second table written beside the records (e.g. linkage encodings), or None
+    sidecar: Any = None
 
     def start(self, submission_id: int, organisation_id: int) -> None:
         """Bind the mapper to the submission its records will belong to."""

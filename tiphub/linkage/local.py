@@ -1,0 +1,158 @@
+"""The local engine: candidate pairs on every core of this machine, then persons.
+
+The compiled kernels release the GIL, so plain threads share the encodings without copying
+them. Work is cut into many more pieces than there are cores (row ranges of the all-pairs
+rectangles, or LSH bands), and the results are put in canonical order (sorted by (i, j), each
+pair once) — so the candidates, and hence the persons, do not depend on the number of cores.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import numpy as np
+from numba import njit
+
+from . import blocking, kernel
+from .cluster import resolve
+from .threshold import estimate, floor_for
+from .types import Candidates, Encodings, Matching, MatchParams
+
+__all__ = ["candidates", "match"]
+
+
+def _workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _canonical(n: int, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Concatenate (i, j, score) pieces into pairs sorted by (i, j), each pair once."""
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
+    i = np.concatenate([p[0] for p in parts])
+    j = np.concatenate([p[1] for p in parts])
+    s = np.concatenate([p[2] for p in parts])
+    key = i * np.int64(n) + j
+    key, first = np.unique(key, return_index=True)  # sorted; duplicates carry identical scores
+    return key // n, key % n, s[first]
+
+
+def _row_ranges(weights: np.ndarray, pieces: int) -> list[tuple[int, int]]:
+    """Split rows into contiguous ranges of about equal total weight (work)."""
+    total = np.cumsum(weights, dtype=np.float64)
+    if total.size == 0 or total[-1] == 0:
+        return []
+    cuts = np.searchsorted(total, np.linspace(0, total[-1], pieces + 1)[1:-1])
+    bounds = np.unique(np.concatenate([[0], cuts, [weights.size]]))
+    return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+
+
+def _all_pairs(enc: Encodings, words: np.ndarray, pops: np.ndarray, floor: float, within_party: bool,
+               pool: ThreadPoolExecutor, pieces: int) -> tuple[list, int]:
+    n = enc.n
+    if within_party:
+        ranges = _row_ranges(np.arange(n, 0, -1, dtype=np.int64) - 1, pieces)
+        party = np.ascontiguousarray(enc.party, dtype=np.int64)
+        jobs = [pool.submit(kernel.all_pairs_triangle, words, pops, party, a, b, floor, True)
+                for a, b in ranges]
+        return [f.result()[:3] for f in jobs], n * (n - 1) // 2
+    order = np.argsort(enc.party, kind="stable")
+    parties, starts = np.unique(enc.party[order], return_index=True)
+    bounds = list(starts) + [n]
+    blocks = [order[bounds[k]:bounds[k + 1]] for k in range(len(parties))]
+    sorted_words = [np.ascontiguousarray(words[b]) for b in blocks]
+    sorted_pops = [pops[b] for b in blocks]
+    jobs, maps, comparisons = [], [], 0
+    total = sum(len(a) * len(b) for x, a in enumerate(blocks) for b in blocks[x + 1:])
+    for x in range(len(blocks)):
+        for y in range(x + 1, len(blocks)):
+            na, nb = len(blocks[x]), len(blocks[y])
+            comparisons += na * nb
+            share = max(1, round(pieces * na * nb / max(total, 1)))
+            for a, b in _row_ranges(np.full(na, nb, np.int64), share):
+                jobs.append(pool.submit(kernel.all_pairs, sorted_words[x][a:b], sorted_pops[x][a:b],
+                                        sorted_words[y], sorted_pops[y], floor))
+                maps.append((blocks[x][a:b], blocks[y]))
+    parts = []
+    for job, (rows_a, rows_b) in zip(jobs, maps, strict=True):
+        ia, jb, s = job.result()
+        gi, gj = rows_a[ia], rows_b[jb]
+        parts.append((np.minimum(gi, gj), np.maximum(gi, gj), s))
+    return parts, comparisons
+
+
+@njit(cache=True, nogil=True)
+def _lsh_bands(bits: np.ndarray, words: np.ndarray, pops: np.ndarray, party: np.ndarray,
+               positions: np.ndarray, floor: float, within_party: bool):
+    """Score the runs of every band in ``positions`` (one thread's share of the bands)."""
+    ids = np.arange(bits.shape[0])
+    out_i, out_j, out_s = [], [], []
+    comparisons = 0
+    for t in range(positions.shape[0]):
+        keys = blocking.band_keys(bits, positions[t: t + 1])[:, 0]
+        order = blocking.sort_keys(keys, positions.shape[1])
+        i, j, s, c = blocking.score_runs(words, pops, party, ids, keys, order, floor, within_party)
+        out_i.append(i)
+        out_j.append(j)
+        out_s.append(s)
+        comparisons += c
+    return out_i, out_j, out_s, comparisons
+
+
+def _lsh(enc: Encodings, words: np.ndarray, pops: np.ndarray, floor: float, within_party: bool,
+         choice: dict, pool: ThreadPoolExecutor) -> tuple[list, int]:
+    positions = blocking.band_positions(enc.bits.shape[1] * 8, choice["bands"], choice["bits_per_band"],
+                                        choice["seed"])
+    party = np.ascontiguousarray(enc.party, dtype=np.int64)
+    chunks = [positions[t: t + 4] for t in range(0, positions.shape[0], 4)]
+    jobs = [pool.submit(_lsh_bands, enc.bits, words, pops, party, c, floor, within_party) for c in chunks]
+    parts, comparisons = [], 0
+    for job in jobs:
+        ii, jj, ss, c = job.result()
+        comparisons += c
+        parts.extend(zip(ii, jj, ss, strict=True))
+    return parts, comparisons
+
+
+def candidates(enc: Encodings, params: MatchParams, floor: float, workers: int | None = None) -> Candidates:
+    """Every pair the blocking lets through with score >= ``floor``, computed on all cores.
+
+    ``Candidates.blocking`` records the blocking used (see :func:`.blocking.choose`) and the floor.
+    """
+    choice = dict(blocking.choose(enc, params))
+    workers = workers or _workers()
+    words = kernel.as_words(enc.bits)
+    pops = kernel.popcounts(words)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        if choice["method"] == "none":
+            parts, comparisons = _all_pairs(enc, words, pops, floor, params.within_party, pool, 8 * workers)
+        else:
+            parts, comparisons = _lsh(enc, words, pops, floor, params.within_party, choice, pool)
+    i, j, s = _canonical(enc.n, parts)
+    choice["floor"] = float(floor)
+    return Candidates(i=i, j=j, score=s, comparisons=int(comparisons), blocking=choice)
+
+
+def expected_comparisons(enc: Encodings, params: MatchParams, choice: dict) -> int:
+    """Roughly how many pairs the blocking will score (sets the floor when estimating)."""
+    if choice["method"] == "none":
+        return int(choice["pairs"])
+    per_band = choice["stranger_collisions_per_band"] * enc.n / 2
+    return int(per_band * choice["bands"])
+
+
+def match(enc: Encodings, params: MatchParams) -> Matching:
+    """Link ``enc`` into persons on this machine: blocking, scoring, threshold, clustering."""
+    choice = blocking.choose(enc, params)
+    floor = floor_for(enc, params, expected_comparisons(enc, params, choice))
+    cands = candidates(enc, params, floor)
+    if params.threshold is not None:
+        return resolve(enc, cands, params)
+    threshold, warnings = estimate(cands.score, floor)
+    if threshold < floor:  # the estimate lies below what was kept: score again down to it (rare)
+        cands = candidates(enc, params, threshold)
+    result = resolve(enc, cands, replace(params, threshold=threshold))
+    return replace(result, threshold_estimated=True, warnings=warnings + result.warnings)

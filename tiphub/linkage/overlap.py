@@ -1,0 +1,68 @@
+"""What a link run tells: records against distinct persons, and the list-overlap table.
+
+The overlap table (how many persons each combination of organisations holds, and only
+them) is what multiple systems estimation needs. Counts leave the hub protected unless the
+caller asks for the exact table (the command line, and hub administrators, for estimation):
+a count below the minimum cell size is shown as ``<k``, and when a table would have exactly
+one such cell, the next smallest is hidden too, so the total does not give it away.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+
+def summarise(person_orgs: Iterable[tuple[int, int]], codes: dict[int, str],
+              records: dict[int, int], *, min_cell: int, exact: bool) -> dict[str, Any]:
+    """Per-organisation records and persons, and the overlap table of one run.
+
+    ``person_orgs``: (person, organisation_id) pairs, each once; ``records``: linked records
+    per organisation id.
+    """
+    held: dict[int, set[int]] = {}
+    for person, org in person_orgs:
+        held.setdefault(person, set()).add(org)
+    order = sorted(codes, key=lambda o: codes[o])
+    persons_of = Counter(o for orgs in held.values() for o in orgs)
+    shared_of = Counter(o for orgs in held.values() if len(orgs) > 1 for o in orgs)
+    patterns = Counter(tuple(int(o in orgs) for o in order) for orgs in held.values())
+    total_records = sum(records.get(o, 0) for o in order)
+    organisations = [{"organisation": codes[o], "records": records.get(o, 0),
+                      "persons": persons_of[o], "also_held_elsewhere": shared_of[o]} for o in order]
+    ordered = sorted(patterns.items(), key=lambda kv: (sum(kv[0]), [-x for x in kv[0]]))
+    overlap = [{"pattern": list(p), "organisations": [codes[o] for o, x in zip(order, p, strict=True) if x],
+                "persons": n} for p, n in ordered]
+    summary = {
+        "lists": [codes[o] for o in order], "records": total_records, "persons": len(held),
+        "overcount": (total_records / len(held) - 1) if held else 0.0,
+        "organisations": organisations, "overlap": overlap, "exact": exact,
+        "min_cell_size": min_cell,
+    }
+    if not exact:
+        _protect(organisations, ("records", "persons", "also_held_elsewhere"), min_cell)
+        _protect(overlap, ("persons",), min_cell)
+    return summary
+
+
+def _protect(rows: list[dict[str, Any]], keys: tuple[str, ...], min_cell: int) -> None:
+    """Hide small counts (primary) and, per column, one more when only one is hidden."""
+    for key in keys:
+        small = [r for r in rows if 0 < r[key] < min_cell]
+        if len(small) == 1:
+            others = sorted((r for r in rows if r[key] >= min_cell), key=lambda r: r[key])
+            small += others[:1]
+        for r in small:
+            r[key] = None
+        for r in rows:
+            r[f"{key}_shown"] = f"<{min_cell}" if r[key] is None else str(r[key])
+
+
+def overlap_csv_rows(summary: dict[str, Any]) -> list[list[str]]:
+    """The exact overlap table in the estimation format: one 0/1 column per list, then count."""
+    if not summary["exact"]:
+        raise ValueError("the overlap table for estimation needs the exact counts")
+    rows = [[*summary["lists"], "count"]]
+    rows += [[*map(str, r["pattern"]), str(r["persons"])] for r in summary["overlap"]]
+    return rows
