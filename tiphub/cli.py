@@ -415,10 +415,7 @@ def encode(
     chosen = load_schema(schema) if schema else default_schema()
     report = encode_file(people, output, schema=chosen, secret=read_secret(secret_file),
                          id_column=id_column)
-    out.print(f"{people.name}: {report.encoded:,} of {report.rows:,} records encoded to {output} "
-              f"(schema {chosen.fingerprint}, mean bit density {report.mean_density:.2f})")
-    for warning in report.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    out.print(report.summary(), highlight=False, markup=False)
 
 
 @app.command("link-eval")

@@ -83,6 +83,6 @@ def test_lsh_recall_of_known_matches() -> None:
     recall = np.mean([(a, b) in found for a, b in zip(left.tolist(), right.tolist(), strict=True)])
     assert recall >= cands.blocking["expected_recall"] - 0.03  # the promise holds (Dice 0.75-0.95)
     assert recall >= 0.95
-    assert cands.comparisons < 0.1 * 2000 * 2000  # and far fewer than all pairs were scored
+    assert cands.comparisons < 0.2 * 2000 * 2000  # and far fewer than all pairs were scored
     again = local.candidates(enc, MatchParams(blocking="lsh"), floor=0.0)
     assert np.array_equal(again.i, cands.i) and np.array_equal(again.j, cands.j)  # deterministic

@@ -12,8 +12,9 @@ from tiphub.linkage.types import Candidates, Encodings, MatchParams
 
 def cands(pairs: list[tuple[int, int, float]]) -> Candidates:
     pairs = sorted((min(a, b), max(a, b), s) for a, b, s in pairs)
-    return Candidates(i=np.array([p[0] for p in pairs], np.int64), j=np.array([p[1] for p in pairs], np.int64),
-                      score=np.array([p[2] for p in pairs], np.float64), comparisons=len(pairs))
+    i, j, s = (np.array([p[k] for p in pairs]) for k in range(3))
+    return Candidates(i=i.astype(np.int64), j=j.astype(np.int64), score=s.astype(np.float64),
+                      comparisons=len(pairs))
 
 
 def enc_of(party: list[int]) -> Encodings:

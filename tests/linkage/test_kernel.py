@@ -25,7 +25,8 @@ def filters(rng: np.random.Generator, n: int, width: int, density: float = 0.5) 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 40), st.integers(1, 20), st.integers(1, 150), st.floats(0.05, 0.95),
        st.floats(0.0, 1.0), st.integers(0, 2**32 - 1))
-def test_all_pairs_equals_numpy(n_a: int, n_b: int, width: int, density: float, floor: float, seed: int) -> None:
+def test_all_pairs_equals_numpy(n_a: int, n_b: int, width: int, density: float, floor: float,
+                                seed: int) -> None:
     rng = np.random.default_rng(seed)
     a, b = filters(rng, n_a, width, density), filters(rng, n_b, width, density)
     b[: min(n_a, n_b)] = a[: min(n_a, n_b)]  # some identical pairs
@@ -62,7 +63,8 @@ def test_triangle_equals_numpy(n: int, parties: int, within: bool, floor: float,
     bits = filters(rng, n, 16)
     party = rng.integers(0, parties, n)
     words = kernel.as_words(bits)
-    i, j, s, comparisons = kernel.all_pairs_triangle(words, kernel.popcounts(words), party, 0, n, floor, within)
+    pops = kernel.popcounts(words)
+    i, j, s, comparisons = kernel.all_pairs_triangle(words, pops, party, 0, n, floor, within)
     ref = reference(bits, bits)
     allowed = np.triu(np.ones((n, n), bool), 1) & (within | (party[:, None] != party[None, :]))
     ri, rj = np.nonzero(allowed & (ref >= floor))

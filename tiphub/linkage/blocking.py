@@ -35,7 +35,8 @@ __all__ = [
 ]
 
 ALL_PAIRS_LIMIT = 300_000_000  # compare everything up to this many eligible pairs
-LOAD = 4.0  # strangers a record meets per band, on average (sets bits_per_band)
+LOAD = 10.0  # strangers a record meets per band, on average (sets bits_per_band): comparing is
+# cheaper than fetching the rows of a band, so fewer, fuller bands are faster
 RECALL = 0.95  # wanted chance that a pair at TARGET_DICE shares at least one band
 TARGET_DICE = 0.75  # the lowest Dice blocking is tuned to find, unless the threshold is lower
 MAX_BANDS = 1000
@@ -121,6 +122,13 @@ def sort_keys(keys: np.ndarray, key_bits: int) -> np.ndarray:
     return order
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _in_run(sorted_keys: np.ndarray, x: int) -> bool:
+    """Whether sorted position x shares its key with a neighbour (is not alone in its run)."""
+    return ((x > 0 and sorted_keys[x - 1] == sorted_keys[x])
+            or (x + 1 < sorted_keys.shape[0] and sorted_keys[x + 1] == sorted_keys[x]))
+
+
 @njit(cache=True, nogil=True)
 def score_runs(words: np.ndarray, pops: np.ndarray, party: np.ndarray, ids: np.ndarray, keys: np.ndarray,
                order: np.ndarray, floor: float, within_party: bool
@@ -139,25 +147,20 @@ def score_runs(words: np.ndarray, pops: np.ndarray, party: np.ndarray, ids: np.n
     """
     need = min_common(floor, 128 * words.shape[1])
     n = order.shape[0]
-    # rows of the runs, gathered in sorted order
-    keep = np.zeros(n, np.bool_)
-    start = 0
+    # rows of the runs (keys held by two rows or more), gathered in sorted order
+    sorted_keys = np.empty(n, keys.dtype)
+    for x in range(n):
+        sorted_keys[x] = keys[order[x]]
     kept = 0
-    while start < n:
-        stop = start + 1
-        while stop < n and keys[order[stop]] == keys[order[start]]:
-            stop += 1
-        if stop - start > 1:
-            keep[start:stop] = True
-            kept += stop - start
-        start = stop
+    for x in range(n):
+        kept += _in_run(sorted_keys, x)
     rows = np.empty(kept, np.int64)
     run_key = np.empty(kept, keys.dtype)
     m = 0
     for x in range(n):
-        if keep[x]:
+        if _in_run(sorted_keys, x):
             rows[m] = order[x]
-            run_key[m] = keys[order[x]]
+            run_key[m] = sorted_keys[x]
             m += 1
     local = np.empty((kept, words.shape[1]), words.dtype)
     lpops = np.empty(kept, np.int64)
@@ -171,17 +174,52 @@ def score_runs(words: np.ndarray, pops: np.ndarray, party: np.ndarray, ids: np.n
             local[x, k] = words[r, k]
         lpops[x] = pops[r]
         lparty[x] = party[r]
-    cap = 256
-    oi = np.empty(cap, np.int64)
-    oj = np.empty(cap, np.int64)
-    os = np.empty(cap, np.float64)
+    oa = np.empty(max(256, kept), np.int64)
+    ob = np.empty(max(256, kept), np.int64)
+    oc = np.empty(max(256, kept), np.int64)
     m = 0
     comparisons = 0
     start = 0
     while start < kept:
+        start, m, compared, wanted = _score_gathered(local, lpops, lparty, run_key, start, need, within_party,
+                                                     oa, ob, oc, m)
+        comparisons += compared
+        if wanted:  # the next run could overflow the buffers: grow them and go on
+            size = max(2 * oa.shape[0], m + wanted)
+            oa2, ob2, oc2 = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64)
+            oa2[:m] = oa[:m]
+            ob2[:m] = ob[:m]
+            oc2[:m] = oc[:m]
+            oa, ob, oc = oa2, ob2, oc2
+    oi = np.empty(m, np.int64)
+    oj = np.empty(m, np.int64)
+    os = np.empty(m, np.float64)
+    for x in range(m):
+        ia, ib = ids[rows[oa[x]]], ids[rows[ob[x]]]
+        oi[x] = min(ia, ib)
+        oj[x] = max(ia, ib)
+        os[x] = _score(oc[x], lpops[oa[x]] + lpops[ob[x]])
+    return oi, oj, os, comparisons
+
+
+@njit(cache=True, nogil=True)
+def _score_gathered(local: np.ndarray, lpops: np.ndarray, lparty: np.ndarray, run_key: np.ndarray, start: int,
+                    need: np.ndarray, within_party: bool, oa: np.ndarray, ob: np.ndarray, oc: np.ndarray,
+                    m: int) -> tuple[int, int, int, int]:
+    """The hot loop of :func:`score_runs`, kept free of allocations so LLVM optimises it.
+
+    Scores runs from ``start`` until the end or until a run might not fit in the buffers;
+    returns (where it stopped, pairs kept so far, comparisons, room needed or 0 when done).
+    """
+    kept = local.shape[0]
+    comparisons = 0
+    while start < kept:
         stop = start + 1
         while stop < kept and run_key[stop] == run_key[start]:
             stop += 1
+        size = stop - start
+        if m + size * (size - 1) // 2 > oa.shape[0]:
+            return start, m, comparisons, size * (size - 1) // 2
         for a in range(start, stop - 1):
             pa = lpops[a]
             qa = lparty[a]
@@ -190,24 +228,13 @@ def score_runs(words: np.ndarray, pops: np.ndarray, party: np.ndarray, ids: np.n
                     continue
                 comparisons += 1
                 c = _and_popcount(local, a, local, b)
-                total = pa + lpops[b]
-                if c >= need[total]:
-                    if m == cap:
-                        cap *= 2
-                        oi2 = np.empty(cap, np.int64)
-                        oj2 = np.empty(cap, np.int64)
-                        os2 = np.empty(cap, np.float64)
-                        oi2[:m] = oi[:m]
-                        oj2[:m] = oj[:m]
-                        os2[:m] = os[:m]
-                        oi, oj, os = oi2, oj2, os2
-                    ia, ib = ids[rows[a]], ids[rows[b]]
-                    oi[m] = min(ia, ib)
-                    oj[m] = max(ia, ib)
-                    os[m] = _score(c, total)
+                if c >= need[pa + lpops[b]]:
+                    oa[m] = a
+                    ob[m] = b
+                    oc[m] = c
                     m += 1
         start = stop
-    return oi[:m].copy(), oj[:m].copy(), os[:m].copy(), comparisons
+    return start, m, comparisons, 0
 
 
 def eligible_pairs(party: np.ndarray, within_party: bool) -> int:

@@ -8,17 +8,20 @@ That is why nothing is re-implemented here: the blocking choice (:func:`.blockin
 the band positions and keys (:mod:`.blocking`) and every score (:mod:`.kernel`) come from the
 same functions, run on the executors; only the distribution of the work is Spark's.
 
-* LSH: records travel as rows ``(idx, party, bits)``, a few thousand per partition. Each
-  partition computes its rows' band keys (:func:`.blocking.band_keys`) and emits one row per
-  (band, key, record). Rows are shuffled on (band, key), so every bucket lands whole on one
-  executor: this is the self-join on (band, key), done by co-location rather than by
-  materialising pairs. Each partition then scores its buckets with
-  :func:`.blocking.score_runs` — the local engine's loop over one band's runs — which skips
-  same-party pairs unless ``within_party`` and counts comparisons exactly as the local engine
-  does (a pair that collides in several bands is scored, and counted, once per band).
-* No blocking: every pair is compared. Records are cut into blocks, and the cross join is one
-  of *blocks*, keeping block a <= block b: each task scores two blocks with the all-pairs
-  kernels, party rectangle by party rectangle, so it never scores a pair it must drop.
+* LSH: records travel as rows ``(idx, party, bits)``, a few thousand per partition (as numpy
+  arrays, so that Python never loops over rows). Each partition computes its rows' band keys
+  (:func:`.blocking.band_keys`) and emits the rows (band, key, record), shuffled on
+  (band, key): every bucket lands whole in one partition. That is the self-join on
+  (band, key), done by co-location instead of materialising the pairs, which would cost a
+  shuffle of every pair and a second one to fetch their bits. Each partition then scores its
+  buckets with :func:`.blocking.score_runs` — the local engine's loop over one band's runs —
+  which skips same-party pairs unless ``within_party`` and counts comparisons exactly as the
+  local engine does (a pair that collides in several bands is scored, and counted, once per
+  band); pairs are deduplicated afterwards.
+* No blocking: every pair is compared. Records are cut into blocks (sorted by party inside),
+  and the cross join is one of *blocks*: each block pair a <= c is one task, which scores it
+  with the all-pairs kernels, party rectangle by party rectangle, so no task scores a pair it
+  would have to drop.
 
 Pairs found more than once (several bands) are deduplicated on the cluster, in ranges of
 ``i``, and the ranges come back in order, so the driver only concatenates. Scores never leave
@@ -48,6 +51,8 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("the Spark engine needs the optional extra: pip install 'tiphub[spark]'") from exc
 
+from tiphub.errors import ConfigError
+
 from . import blocking, kernel
 from .cluster import resolve
 from .types import Candidates, Encodings, Matching, MatchParams
@@ -58,12 +63,12 @@ if TYPE_CHECKING:
 
 __all__ = ["candidates", "match", "session"]
 
-#: records per partition when computing band keys (one numba call per partition and band set)
+#: records per partition when computing band keys (one numba call per partition)
 KEY_CHUNK = 4096
+#: (band, key, record) rows per task when scoring buckets (about 150 bytes each)
+BUCKET_ROWS = 200_000
 #: the largest side of a block in the all-pairs cross join (a task compares at most BLOCK² pairs)
-BLOCK = 8192
-#: tasks per core the work is cut into, so a slow task does not leave cores idle
-TASKS_PER_CORE = 4
+BLOCK = 6144  # 6144 x 128 bytes: tasks stay under Spark's 1 MiB 'large task' warning
 
 _LOG4J = """\
 rootLogger.level = warn
@@ -87,14 +92,23 @@ _lock = threading.Lock()
 # -- the session ---------------------------------------------------------------------------------
 
 
-def session(master: str | None = None, config: dict[str, str] | None = None) -> SparkSession:
+def _has_java() -> bool:
+    """Whether Spark's launcher will find a JVM: ``$JAVA_HOME/bin/java``, else ``java`` on the PATH."""
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home:
+        return os.path.isfile(os.path.join(java_home, "bin", "java"))
+    return shutil.which("java") is not None
+
+
+def session(cores: int | None = None, config: dict[str, str] | None = None) -> SparkSession:
     """The active Spark session, or a new local one set up to run offline, quickly and quietly.
 
     A real cluster creates its own session (``spark-submit``, a notebook) and passes it to
     :func:`candidates` / :func:`match`, or has it active; then it is returned unchanged. Otherwise
     a local session is started (3–4 s: a JVM) and kept for the rest of the process:
 
-    * ``local[N]`` with N the cores this process may use, so Spark does not oversubscribe;
+    * ``local[N]`` with N = ``cores``, by default the cores this process may use (its CPU
+      affinity, which containers narrow), so Spark does not oversubscribe the machine;
     * no web UI, no progress bar, loopback addresses only (``127.0.0.1``): nothing listens on
       the network and a machine without a resolvable host name still starts;
     * few shuffle partitions (the default 200 are 200 tiny tasks for a few thousand rows);
@@ -105,6 +119,7 @@ def session(master: str | None = None, config: dict[str, str] | None = None) -> 
       and restored afterwards.
 
     ``config`` adds or overrides Spark settings (e.g. ``{"spark.driver.memory": "8g"}``).
+    Spark needs Java 17 or later (``JAVA_HOME`` or ``java`` on the PATH).
     """
     from pyspark.sql import SparkSession
 
@@ -112,7 +127,12 @@ def session(master: str | None = None, config: dict[str, str] | None = None) -> 
         active = SparkSession.getActiveSession()
         if active is not None:
             return active
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        if not _has_java():
+            raise ConfigError("the Spark engine needs Java 17 or later, and no java was found",
+                              hint="install it (Debian: apt-get install openjdk-17-jre-headless) or set "
+                                   "JAVA_HOME")
+        if cores is None:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         scratch = tempfile.mkdtemp(prefix="tiphub-spark-")
         log_config = os.path.join(scratch, "log4j2.properties")
         with open(log_config, "w", encoding="utf-8") as fh:
@@ -132,7 +152,7 @@ def session(master: str | None = None, config: dict[str, str] | None = None) -> 
             "spark.pyspark.python": sys.executable,
         }
         settings.update(config or {})
-        builder = SparkSession.builder.master(master or f"local[{cores}]").appName("tiphub-linkage")
+        builder = SparkSession.builder.master(f"local[{cores}]").appName("tiphub-linkage")
         for key, value in settings.items():
             builder = builder.config(key, value)
         before = {name: os.environ.get(name) for name in ("PYSPARK_PYTHON", "SPARK_LOCAL_IP")}
@@ -160,56 +180,91 @@ def session(master: str | None = None, config: dict[str, str] | None = None) -> 
 # Module-level functions (not closures over large objects), so Spark pickles them by reference.
 
 
-def _band_rows(positions: np.ndarray, blocks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]
-               ) -> Iterator[tuple[tuple[int, int], tuple[int, int, bytes]]]:
-    """One ``((band, key), (idx, party, bits))`` row per record and band of a partition's rows."""
-    for idx, party, bits in blocks:
-        keys = blocking.band_keys(bits, positions)
-        for r in range(idx.shape[0]):
-            record = (int(idx[r]), int(party[r]), bits[r].tobytes())
-            for t, key in enumerate(keys[r].tolist()):
-                yield (t, key), record
+def _bucket_partition(bands: np.ndarray, keys: np.ndarray, partitions: int) -> np.ndarray:
+    """The shuffle partition of each (band, key): a fixed 64-bit mix, the same on every executor."""
+    h = keys ^ (bands.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return ((h ^ (h >> np.uint64(31))) % np.uint64(partitions)).astype(np.int64)
 
 
-def _score_buckets(floor: float, within_party: bool, width: int,
-                   rows: Iterable[tuple[tuple[int, int], tuple[int, int, bytes]]]
+def _band_rows(positions: np.ndarray, partitions: int,
+               chunks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Iterator[tuple[int, tuple]]:
+    """The rows (band, key, record) of a chunk of records, grouped by the partition of (band, key).
+
+    A chunk computes its band keys in one :func:`.blocking.band_keys` call and sends each
+    shuffle partition one message of numpy arrays: the (band, key, record) rows bound for it and
+    the records they refer to (position, party, bits), each once. Python never loops over rows,
+    and a record's bits cross the network once per partition, not once per band.
+    """
+    for idx, party, bits in chunks:
+        keys = blocking.band_keys(bits, positions)  # (rows, bands) uint64
+        bands = np.broadcast_to(np.arange(keys.shape[1], dtype=np.int64), keys.shape)
+        where = _bucket_partition(bands, keys, partitions).ravel()
+        order = np.argsort(where, kind="stable")
+        rows, band = np.divmod(order, keys.shape[1])
+        cuts = np.flatnonzero(np.diff(where[order])) + 1
+        for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, order.shape[0]], strict=True):
+            r, t = rows[lo:hi], band[lo:hi]
+            records, ref = np.unique(r, return_inverse=True)
+            yield int(where[order[lo]]), (t, keys[r, t], ref.astype(np.int64), idx[records],
+                                          party[records], bits[records])
+
+
+def _score_buckets(n: int, floor: float, within_party: bool, messages: Iterable[tuple[int, tuple]]
                    ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Score the whole (band, key) buckets of one shuffle partition with the local engine's loop.
 
-    Buckets are renumbered densely so that one :func:`.blocking.score_runs` call covers them
-    all; a record in several of the partition's buckets appears once per bucket, exactly as
-    it does in the local engine's one-band-at-a-time loop.
+    Every row of a bucket is in this partition (the join on (band, key)). Buckets are numbered
+    densely so that one :func:`.blocking.score_runs` call covers them all; a record in several
+    buckets is a row of each, exactly as in the local engine's one-band-at-a-time loop, so
+    the pairs scored and counted are the same.
     """
-    buckets: dict[tuple[int, int], int] = {}
-    bucket, ids, parties, chunks = [], [], [], []
-    for band_key, (idx, party, bits) in rows:
-        bucket.append(buckets.setdefault(band_key, len(buckets)))
+    band, key, ref, ids, party, bits = [], [], [], [], [], []
+    offset = 0
+    for _, (t, k, r, idx, p, b) in messages:
+        band.append(t)
+        key.append(k)
+        ref.append(r + offset)
         ids.append(idx)
-        parties.append(party)
-        chunks.append(bits)
-    if not ids:
+        party.append(p)
+        bits.append(b)
+        offset += idx.shape[0]
+    if not band:
         return
-    bits = np.frombuffer(b"".join(chunks), np.uint8).reshape(len(ids), width)
-    words = kernel.as_words(bits)
+    band_all, key_all, ref_all = np.concatenate(band), np.concatenate(key), np.concatenate(ref)
+    order = np.lexsort((key_all, band_all))  # rows of one bucket next to each other
+    band_all, key_all, ref_all = band_all[order], key_all[order], ref_all[order]
+    bucket = np.cumsum(np.r_[False, (np.diff(band_all) != 0) | (np.diff(key_all) != 0)]).astype(np.int64)
+    words = kernel.as_words(np.concatenate(bits)[ref_all])
     pops = kernel.popcounts(words)
-    keys = np.asarray(bucket, np.int64)
-    order = np.argsort(keys, kind="stable")
-    i, j, s, comparisons = blocking.score_runs(words, pops, np.asarray(parties, np.int64),
-                                               np.asarray(ids, np.int64), keys, order, floor, within_party)
-    yield comparisons, i, j, s
+    i, j, s, comparisons = blocking.score_runs(
+        words, pops, np.concatenate(party).astype(np.int64)[ref_all], np.concatenate(ids)[ref_all],
+        bucket, np.arange(bucket.shape[0]), floor, within_party)
+    yield from _canonical(n, [(comparisons, i, j, s)])  # fewer duplicates to shuffle
 
 
-def _score_blocks(floor: float, within_party: bool, pair: tuple[tuple, tuple]
-                  ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
-    """All eligible pairs between block a and block b (a <= b) of the all-pairs cross join.
+def _to_block_pairs(count: int, block: tuple) -> Iterator[tuple[int, tuple]]:
+    """Send block b to every block pair (a, c), a <= c, it belongs to: the cross join's keys."""
+    b = block[0]
+    for other in range(count):
+        a, c = min(b, other), max(b, other)
+        yield a * count - a * (a - 1) // 2 + (c - a), block  # pairs (a, c) numbered densely
+
+
+def _score_block_pair(floor: float, within_party: bool, rows: Iterable[tuple[int, tuple]]
+                      ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """All eligible pairs between block a and block c (a <= c) of the all-pairs cross join.
 
     Blocks are sorted by party, so a party's rows are one slice; across parties only the
     rectangles of different parties are scored (unless ``within_party``), as the local engine
     does, and ``comparisons`` is exactly the number of pairs scored.
     """
-    (a, idx_a, party_a, bits_a), (b, idx_b, party_b, bits_b) = pair
-    if a > b:
+    blocks = sorted((block for _, block in rows), key=lambda block: block[0])
+    if not blocks:
         return
+    a, idx_a, party_a, bits_a = blocks[0]
+    b, idx_b, party_b, bits_b = blocks[-1]
     words_a = kernel.as_words(bits_a)
     pops_a = kernel.popcounts(words_a)
     if a == b:
@@ -265,11 +320,11 @@ def _split_by_range(bounds: np.ndarray, piece: tuple[int, np.ndarray, np.ndarray
         yield int(where[lo]), (0, i[lo:hi], j[lo:hi], s[lo:hi])
 
 
-def _canonical_range(n: int, pieces: Iterable[tuple[int, tuple[int, np.ndarray, np.ndarray, np.ndarray]]]
-                     ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
-    """One range's pairs sorted by (i, j), each pair once (duplicates carry identical scores)."""
+def _canonical(n: int, pieces: Iterable[tuple[int, np.ndarray, np.ndarray, np.ndarray]]
+               ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Pieces merged into pairs sorted by (i, j), each pair once (duplicates carry identical scores)."""
     comparisons, parts = 0, []
-    for _, (c, i, j, s) in pieces:
+    for c, i, j, s in pieces:
         comparisons += c
         if i.shape[0]:
             parts.append((i, j, s))
@@ -285,39 +340,42 @@ def _canonical_range(n: int, pieces: Iterable[tuple[int, tuple[int, np.ndarray, 
 # -- the driver ----------------------------------------------------------------------------------
 
 
-def _parallelism(sc: SparkContext) -> int:
+def _tasks(sc: SparkContext) -> int:
+    """How many tasks to cut small work into: Spark's default parallelism (2 per core locally)."""
     return max(1, int(sc.defaultParallelism))
 
 
 def _lsh_pieces(sc: SparkContext, enc: Encodings, choice: dict, floor: float, within_party: bool) -> RDD:
     positions = blocking.band_positions(enc.bits.shape[1] * 8, choice["bands"], choice["bits_per_band"],
                                         choice["seed"])
-    cores = _parallelism(sc)
-    chunks = max(cores, math.ceil(enc.n / KEY_CHUNK))
+    tasks = _tasks(sc)
+    chunks = max(min(tasks, math.ceil(enc.n / 256)), math.ceil(enc.n / KEY_CHUNK))
     bounds = np.linspace(0, enc.n, chunks + 1).astype(np.int64)
     records = [(np.arange(lo, hi, dtype=np.int64), enc.party[lo:hi], enc.bits[lo:hi])
                for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
-    width = enc.bits.shape[1]
-    buckets = max(TASKS_PER_CORE * cores, min(len(records) * 2, 64 * cores))
+    n = enc.n
+    buckets = max(tasks, math.ceil(n * positions.shape[0] / BUCKET_ROWS))
     return (sc.parallelize(records, len(records))
-            .mapPartitions(lambda part: _band_rows(positions, part))
-            .partitionBy(buckets)
-            .mapPartitions(lambda rows: _score_buckets(floor, within_party, width, rows)))
+            .mapPartitions(lambda part: _band_rows(positions, buckets, part))
+            .partitionBy(buckets, lambda partition: partition)
+            .mapPartitions(lambda messages: _score_buckets(n, floor, within_party, messages)))
 
 
 def _all_pairs_pieces(sc: SparkContext, enc: Encodings, floor: float, within_party: bool) -> RDD:
-    cores = _parallelism(sc)
-    count = 1
-    while count < enc.n and (count * (count + 1) // 2 < TASKS_PER_CORE * cores or enc.n / count > BLOCK):
+    tasks = _tasks(sc)
+    count = 1  # blocks: enough block pairs for every task slot, none bigger than BLOCK rows
+    while count < enc.n and (count * (count + 1) // 2 < tasks or enc.n / count > BLOCK):
         count += 1
     bounds = np.linspace(0, enc.n, count + 1).astype(np.int64)
     blocks = []
     for b, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
-        if hi > lo:
-            order = lo + np.argsort(enc.party[lo:hi], kind="stable")
-            blocks.append((b, order, enc.party[order], np.ascontiguousarray(enc.bits[order])))
-    rdd = sc.parallelize(blocks, len(blocks))
-    return rdd.cartesian(rdd).flatMap(lambda pair: _score_blocks(floor, within_party, pair))
+        order = lo + np.argsort(enc.party[lo:hi], kind="stable")
+        blocks.append((b, order, enc.party[order], np.ascontiguousarray(enc.bits[order])))
+    # the cross join of blocks: each block pair (a, c), a <= c, is one partition, one task
+    return (sc.parallelize(blocks, count)
+            .flatMap(lambda block: _to_block_pairs(count, block))
+            .partitionBy(count * (count + 1) // 2, lambda pair: pair)
+            .mapPartitions(lambda rows: _score_block_pair(floor, within_party, rows)))
 
 
 def candidates(enc: Encodings, params: MatchParams, floor: float, *, spark: SparkSession | None = None
@@ -328,28 +386,27 @@ def candidates(enc: Encodings, params: MatchParams, floor: float, *, spark: Spar
     ``comparisons``, ``blocking``); ``spark`` defaults to :func:`session`.
     """
     choice = dict(blocking.choose(enc, params))
-    choice_floor = float(floor)
-    if enc.n < 2:
+    if enc.n < 2:  # nothing to compare: no need to start Spark
         i, j, s = _empty()
-        return Candidates(i=i, j=j, score=s, comparisons=0, blocking={**choice, "floor": choice_floor})
+        return Candidates(i=i, j=j, score=s, comparisons=0, blocking={**choice, "floor": float(floor)})
     spark = spark or session()
     sc = spark.sparkContext
     if choice["method"] == "none":
         pieces = _all_pairs_pieces(sc, enc, floor, params.within_party)
     else:
         pieces = _lsh_pieces(sc, enc, choice, floor, params.within_party)
-    ranges = max(1, min(TASKS_PER_CORE * _parallelism(sc), enc.n))
+    ranges = max(1, min(_tasks(sc), enc.n))
     bounds = np.linspace(0, enc.n, ranges + 1).astype(np.int64)[:-1]
     n = enc.n
     results = (pieces.flatMap(lambda piece: _split_by_range(bounds, piece))
                .partitionBy(ranges, lambda r: r)  # range r -> partition r: collected in order of i
-               .mapPartitions(lambda part: _canonical_range(n, part))
+               .mapPartitions(lambda part: _canonical(n, (piece for _, piece in part)))
                .collect())
     comparisons = sum(int(r[0]) for r in results)
     i = np.concatenate([r[1] for r in results]).astype(np.int64, copy=False)
     j = np.concatenate([r[2] for r in results]).astype(np.int64, copy=False)
     s = np.concatenate([r[3] for r in results]).astype(np.float64, copy=False)
-    choice["floor"] = choice_floor
+    choice["floor"] = float(floor)
     return Candidates(i=i, j=j, score=s, comparisons=comparisons, blocking=choice)
 
 

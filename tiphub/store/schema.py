@@ -84,8 +84,9 @@ case_records = Table(
     *[Column(name, String(48)) for name in SINGLE_FIELDS],
     *[Column(f"{g}_{part}", Integer) for g in FLAG_GROUPS for part in ("yes", "known")],
     Column("extra", Text),
-    # few indexes on purpose: each slows bulk imports; unfiltered statistics read the cubes
-    Index(None, "submission_id"),
+    # few indexes on purpose: each slows bulk imports; unfiltered statistics read the cubes.
+    # (submission, row) also finds a linked record's case record (link_members, encodings)
+    Index(None, "submission_id", "row_number"),
     Index(None, "country_of_exploitation", "year"),
 )
 
