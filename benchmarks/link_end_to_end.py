@@ -78,10 +78,10 @@ def generate(directory: Path, total: int, seed: int = 11) -> tuple[dict[str, Pat
     files = {}
     next_person = 0
     own_start = {}
-    for k, code in enumerate(PARTIES):  # each organisation's own persons
+    for code in PARTIES:  # each organisation's own persons
         own_start[code] = next_person
         next_person += per - shared
-    for k, code in enumerate(PARTIES):
+    for code in PARTIES:
         path = directory / f"{code}.csv"
         others = [c for c in PARTIES if c != code]
         with path.open("w", newline="", encoding="utf-8") as fh:
