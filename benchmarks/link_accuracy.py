@@ -25,7 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import print_table  # noqa: E402
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[1] / "tests" / "linkage" / "data"  # FEBRL + clkhash schema
 SECRET = b"tiphub-febrl-benchmark-secret"
 F1_BAR = 0.995
 LABEL = re.compile(r"^rec-(\d+)-")
@@ -60,7 +60,7 @@ def run(name: str, files: list[str], threshold: float | None, within: bool) -> l
     from tiphub.linkage.schema import load_schema
     from tiphub.linkage.types import Encodings, MatchParams
 
-    encoder = Encoder(load_schema(DATA / "clkhash" / "febrl_schema.json"), SECRET)
+    encoder = Encoder(load_schema(DATA / "febrl_schema.json"), SECRET)
     bits, party, labels = [], [], []
     for k, f in enumerate(files):
         rows, lab = read(DATA / "febrl" / f)

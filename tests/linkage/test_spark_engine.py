@@ -25,7 +25,7 @@ from tiphub.linkage.types import Candidates, Encodings, Matching, MatchParams
 # one JVM for the whole module when pytest runs with --dist loadgroup (ignored otherwise)
 pytestmark = pytest.mark.xdist_group("spark")
 
-FEBRL_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "febrl"
+FEBRL_DIR = Path(__file__).resolve().parent / "data" / "febrl"
 DATA = Path(__file__).parent / "data"
 
 

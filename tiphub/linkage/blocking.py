@@ -31,7 +31,7 @@ from .types import Encodings, MatchParams
 
 __all__ = [
     "ALL_PAIRS_LIMIT", "LOAD", "RECALL", "TARGET_DICE", "band_keys", "band_positions", "choose",
-    "eligible_pairs", "lsh_recall", "score_runs", "sort_keys",
+    "eligible_pairs", "lsh_recall", "score_runs", "score_runs_with", "sort_keys",
 ]
 
 ALL_PAIRS_LIMIT = 300_000_000  # compare everything up to this many eligible pairs
@@ -145,6 +145,19 @@ def score_runs(words: np.ndarray, pops: np.ndarray, party: np.ndarray, ids: np.n
     The rows of the runs (keys shared by two records or more) are first copied next to each
     other, so the comparisons read memory in order instead of jumping across all the rows.
     """
+    return score_runs_with(words, pops, party, ids, keys, order, floor, within_party,
+                           np.empty((0, words.shape[1]), words.dtype))
+
+
+@njit(cache=True, nogil=True)
+def score_runs_with(words: np.ndarray, pops: np.ndarray, party: np.ndarray, ids: np.ndarray, keys: np.ndarray,
+                    order: np.ndarray, floor: float, within_party: bool, scratch: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """:func:`score_runs`, gathering into ``scratch`` when it has room for the rows of the runs.
+
+    A band loop passes one (n, words) buffer for all its bands instead of allocating (and
+    page-faulting in) a fresh one per band.
+    """
     need = min_common(floor, 128 * words.shape[1])
     n = order.shape[0]
     # rows of the runs (keys held by two rows or more), gathered in sorted order
@@ -162,7 +175,7 @@ def score_runs(words: np.ndarray, pops: np.ndarray, party: np.ndarray, ids: np.n
             rows[m] = order[x]
             run_key[m] = sorted_keys[x]
             m += 1
-    local = np.empty((kept, words.shape[1]), words.dtype)
+    local = scratch[:kept] if scratch.shape[0] >= kept else np.empty((kept, words.shape[1]), words.dtype)
     lpops = np.empty(kept, np.int64)
     lparty = np.empty(kept, np.int64)
     width = words.shape[1]

@@ -9,6 +9,7 @@ pair once) — so the candidates, and hence the persons, do not depend on the nu
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -89,12 +90,14 @@ def _lsh_bands(bits: np.ndarray, words: np.ndarray, pops: np.ndarray, party: np.
                positions: np.ndarray, floor: float, within_party: bool):
     """Score the runs of every band in ``positions`` (one thread's share of the bands)."""
     ids = np.arange(bits.shape[0])
+    scratch = np.empty_like(words)
     out_i, out_j, out_s = [], [], []
     comparisons = 0
     for t in range(positions.shape[0]):
         keys = blocking.band_keys(bits, positions[t: t + 1])[:, 0]
         order = blocking.sort_keys(keys, positions.shape[1])
-        i, j, s, c = blocking.score_runs(words, pops, party, ids, keys, order, floor, within_party)
+        i, j, s, c = blocking.score_runs_with(words, pops, party, ids, keys, order, floor, within_party,
+                                              scratch)
         out_i.append(i)
         out_j.append(j)
         out_s.append(s)
@@ -103,17 +106,18 @@ def _lsh_bands(bits: np.ndarray, words: np.ndarray, pops: np.ndarray, party: np.
 
 
 def _lsh(enc: Encodings, words: np.ndarray, pops: np.ndarray, floor: float, within_party: bool,
-         choice: dict, pool: ThreadPoolExecutor) -> tuple[list, int]:
+         choice: dict, pool: ThreadPoolExecutor, workers: int) -> tuple[list, int]:
     positions = blocking.band_positions(enc.bits.shape[1] * 8, choice["bands"], choice["bits_per_band"],
                                         choice["seed"])
     party = np.ascontiguousarray(enc.party, dtype=np.int64)
-    chunks = [positions[t: t + 4] for t in range(0, positions.shape[0], 4)]
+    step = max(1, -(-positions.shape[0] // (4 * workers)))  # a few chunks of bands per thread
+    chunks = [positions[t: t + step] for t in range(0, positions.shape[0], step)]
     jobs = [pool.submit(_lsh_bands, enc.bits, words, pops, party, c, floor, within_party) for c in chunks]
     parts, comparisons = [], 0
     for job in jobs:
         ii, jj, ss, c = job.result()
         comparisons += c
-        parts.extend(zip(ii, jj, ss, strict=True))
+        parts.append(_canonical(enc.n, list(zip(ii, jj, ss, strict=True))))  # a pair found in many bands
     return parts, comparisons
 
 
@@ -130,7 +134,7 @@ def candidates(enc: Encodings, params: MatchParams, floor: float, workers: int |
         if choice["method"] == "none":
             parts, comparisons = _all_pairs(enc, words, pops, floor, params.within_party, pool, 8 * workers)
         else:
-            parts, comparisons = _lsh(enc, words, pops, floor, params.within_party, choice, pool)
+            parts, comparisons = _lsh(enc, words, pops, floor, params.within_party, choice, pool, workers)
     i, j, s = _canonical(enc.n, parts)
     choice["floor"] = float(floor)
     return Candidates(i=i, j=j, score=s, comparisons=int(comparisons), blocking=choice)
@@ -144,15 +148,21 @@ def expected_comparisons(enc: Encodings, params: MatchParams, choice: dict) -> i
     return int(per_band * choice["bands"])
 
 
-def match(enc: Encodings, params: MatchParams) -> Matching:
-    """Link ``enc`` into persons on this machine: blocking, scoring, threshold, clustering."""
+def match(enc: Encodings, params: MatchParams, *,
+          find: Callable[[Encodings, MatchParams, float], Candidates] | None = None) -> Matching:
+    """Link ``enc`` into persons: blocking, scoring, threshold, clustering.
+
+    ``find`` is the engine's candidate search (default: this machine's :func:`candidates`);
+    every engine shares the rest, so they give the same persons.
+    """
+    find = find or candidates
     choice = blocking.choose(enc, params)
     floor = floor_for(enc, params, expected_comparisons(enc, params, choice))
-    cands = candidates(enc, params, floor)
+    cands = find(enc, params, floor)
     if params.threshold is not None:
         return resolve(enc, cands, params)
     threshold, warnings = estimate(cands.score, floor)
     if threshold < floor:  # the estimate lies below what was kept: score again down to it (rare)
-        cands = candidates(enc, params, threshold)
+        cands = find(enc, params, threshold)
     result = resolve(enc, cands, replace(params, threshold=threshold))
     return replace(result, threshold_estimated=True, warnings=warnings + result.warnings)

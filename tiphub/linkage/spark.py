@@ -41,7 +41,6 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,7 +53,6 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from tiphub.errors import ConfigError
 
 from . import blocking, kernel
-from .cluster import resolve
 from .types import Candidates, Encodings, Matching, MatchParams
 
 if TYPE_CHECKING:
@@ -417,19 +415,10 @@ def match(enc: Encodings, params: MatchParams, *, spark: SparkSession | None = N
     clustering (:func:`.cluster.resolve`) are global — every merge depends on the ones before
     it, in descending score — and work on the candidate pairs only, which are few next to the
     comparisons: they run on the driver, with the same code as the local engine, so both
-    engines give the same persons. The steps mirror :func:`.local.match`.
+    engines give the same persons. The steps are :func:`.local.match`'s, with this candidate search.
     """
-    from .local import expected_comparisons
-    from .threshold import estimate, floor_for
+    from . import local
 
     spark = spark or session()
-    choice = blocking.choose(enc, params)
-    floor = floor_for(enc, params, expected_comparisons(enc, params, choice))
-    cands = candidates(enc, params, floor, spark=spark)
-    if params.threshold is not None:
-        return resolve(enc, cands, params)
-    threshold, warnings = estimate(cands.score, floor)
-    if threshold < floor:  # the estimate lies below what was kept: score again down to it (rare)
-        cands = candidates(enc, params, threshold, spark=spark)
-    result = resolve(enc, cands, replace(params, threshold=threshold))
-    return replace(result, threshold_estimated=True, warnings=warnings + result.warnings)
+    return local.match(enc, params,
+                       find=lambda e, p, floor: candidates(e, p, floor, spark=spark))
