@@ -77,3 +77,18 @@ def test_link_eval_reaches_the_febrl_bar(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["f1"] >= 0.995 and figures["records"] == 10_000
+
+
+def test_the_linkage_guide_names_real_commands_and_files(tmp_path: Path) -> None:
+    import re
+
+    root = Path(__file__).parents[2]
+    guide = (root / "docs" / "linkage.md").read_text(encoding="utf-8")
+    help_text = run(tmp_path, "--help").stdout
+    code = "\n".join(re.findall(r"```sh\n(.*?)```", guide, re.S))
+    for command in set(re.findall(r"^\s*tiphub ([a-z-]+)", code, re.M)):
+        assert f" {command} " in help_text, command
+    for path in set(re.findall(r"`((?:tiphub|tests)/[\w./-]+\.(?:py|json|md))`", guide)):
+        assert (root / path).exists(), path
+    schema_module = (root / "tiphub" / "linkage" / "schema.py").read_text(encoding="utf-8")
+    assert '"recordSalt"' in schema_module and '"balance"' in schema_module

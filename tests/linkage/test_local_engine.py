@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tiphub.linkage import kernel, local
+from tiphub.linkage import blocking, kernel, local
 from tiphub.linkage.types import Encodings, MatchParams
 
 
@@ -92,3 +92,26 @@ def test_within_party_deduplicates_one_file() -> None:
     recall, precision = recall_precision(truth, m.person)
     assert recall >= 0.99 and precision >= 0.99
     assert (local.match(one_file, MatchParams()).person == np.arange(enc.n)).all()  # no dedupe asked
+
+
+def test_lsh_candidates_stay_within_budget_when_strangers_look_alike() -> None:
+    """Common names with the same sex and citizenship: groups of strangers whose encodings share
+    most bits. Random pairs would set the floor far too low; the pilot keeps the candidates near
+    the budget per record (the run would otherwise hold hundreds of pairs per record)."""
+    from tiphub.linkage.local import PILOT_BUDGET_PER_RECORD, candidates, pilot_floor
+    from tiphub.linkage.threshold import floor_for
+
+    rng = np.random.default_rng(5)
+    groups, per_group = 60, 100
+    base = rng.random((groups, 1024)) < 0.5
+    rows = np.repeat(base, per_group, axis=0) ^ (rng.random((groups * per_group, 1024)) < 0.12)
+    party = (np.arange(groups * per_group) % 3).astype(np.int32)
+    enc = Encodings(bits=np.packbits(rows, axis=1), party=party)
+    params = MatchParams(blocking="lsh", bands=30, bits_per_band=12)
+    choice = blocking.choose(enc, params)
+    naive = floor_for(enc, params, local.expected_comparisons(enc, params, choice))
+    floor = max(naive, pilot_floor(enc, params, choice))
+    assert floor > naive
+    kept = candidates(enc, params, floor)
+    assert kept.i.size <= 2 * PILOT_BUDGET_PER_RECORD * enc.n
+    assert candidates(enc, params, naive).i.size > 4 * kept.i.size

@@ -148,6 +148,36 @@ def expected_comparisons(enc: Encodings, params: MatchParams, choice: dict) -> i
     return int(per_band * choice["bands"])
 
 
+PILOT_RECORDS = 40_000
+PILOT_BUDGET_PER_RECORD = 8  # candidate pairs a record may bring, strangers included
+PILOT_MAX_FLOOR = 0.8  # below the fallback threshold, so an unclear estimate can still fall back
+
+
+def pilot_floor(enc: Encodings, params: MatchParams, choice: dict) -> float:
+    """A floor that keeps the candidates of an LSH run near a budget per record.
+
+    :func:`.threshold.floor_for` reads the scores of *random* pairs, but LSH brings similar
+    records together: where many strangers look alike (common names with the same sex and
+    citizenship) the candidates above that floor run to hundreds per record and the run runs
+    out of memory. So: block a seeded sample of the records with the very bands of the full
+    run (each colliding pair of the sample is a uniform draw of the full run's colliding pairs),
+    and take the score that only the budgeted share of them exceeds. Deterministic, and
+    computed once on the driver, so every engine gets the same floor.
+    """
+    m = min(enc.n, PILOT_RECORDS)
+    rng = np.random.Generator(np.random.PCG64(params.seed + 1))
+    rows = np.sort(rng.choice(enc.n, size=m, replace=False)) if m < enc.n else np.arange(enc.n)
+    sample = Encodings(bits=np.ascontiguousarray(enc.bits[rows]), party=enc.party[rows])
+    fixed = replace(params, blocking="lsh", bands=choice["bands"],
+                    bits_per_band=choice["bits_per_band"])
+    scores = candidates(sample, fixed, 0.0).score
+    expected = scores.size * (enc.n / m) ** 2  # distinct colliding pairs in the full run
+    budget = PILOT_BUDGET_PER_RECORD * enc.n
+    if scores.size == 0 or expected <= budget:
+        return 0.0
+    return min(float(np.quantile(scores, 1.0 - budget / expected, method="lower")), PILOT_MAX_FLOOR)
+
+
 def match(enc: Encodings, params: MatchParams, *,
           find: Callable[[Encodings, MatchParams, float], Candidates] | None = None) -> Matching:
     """Link ``enc`` into persons: blocking, scoring, threshold, clustering.
@@ -158,6 +188,8 @@ def match(enc: Encodings, params: MatchParams, *,
     find = find or candidates
     choice = blocking.choose(enc, params)
     floor = floor_for(enc, params, expected_comparisons(enc, params, choice))
+    if params.threshold is None and choice["method"] == "lsh":
+        floor = max(floor, pilot_floor(enc, params, choice))
     cands = find(enc, params, floor)
     if params.threshold is not None:
         return resolve(enc, cands, params)
