@@ -133,3 +133,13 @@ def test_encodings_never_reach_quarantine_or_reports(hub: Hub, write) -> None:
     assert report.rows_quarantined == 1 and "clk" in report.withheld_columns
     (row,) = hub.quarantine(report.submission_id)
     assert "clk" not in row["values"] and "clk_schema" in row["values"]
+
+
+def test_an_organisation_encoding_with_another_secret_is_named(linked_hub: Hub, write) -> None:
+    linked_hub.add_organisation("hotline", "Hotline", "NGO", "GBR")
+    # the hotline's copies of persons 0-29 were encoded with another secret: random bits
+    others = planted_encodings(30, [[0]] * 30, seed=99)[0]
+    linked_hub.import_file(write("hotline.csv", encoded_csv(others, prefix="HL")), org="hotline")
+    run = linked_hub.link(threshold=0.8)
+    assert run.persons == 90
+    assert any(w.startswith("Organisation hotline:") and "different secret" in w for w in run.warnings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -25,8 +26,7 @@ from tiphub.store import linkage as store
 from tiphub.store.engine import Database
 
 ENGINES = ("local", "spark")
-#: a party whose records join others this much less often than the median party's is suspicious
-LONELY_RATIO = 0.1
+PARTY = re.compile(r"^Party (\d+):")
 
 
 def link(db: Database, *, organisation_ids: Sequence[int] | None = None,
@@ -56,7 +56,7 @@ def link(db: Database, *, organisation_ids: Sequence[int] | None = None,
     say(f"linking with the {engine} engine")
     matching = _engine(engine)(Encodings(bits=bits, party=party), params)
     persons = _number(matching.person)
-    warnings = [*matching.warnings, *_lonely_parties(persons, party, orgs)]
+    warnings = [_named(w, orgs) for w in matching.warnings]
     seconds = time.perf_counter() - started
     values = {
         "created_at": datetime.now(UTC), "created_by": created_by[:254], "engine": engine,
@@ -159,22 +159,7 @@ def _number(labels: np.ndarray) -> np.ndarray:
     return numbers.astype(np.int64) + 1
 
 
-def _lonely_parties(persons: np.ndarray, party: np.ndarray, orgs: list[str]) -> list[str]:
-    """Warn about an organisation whose records match almost no one else's.
-
-    Encodings made with another secret or schema look like random bits: they match nobody.
-    """
-    if len(orgs) < 3 or not len(persons):  # with two parties, "nobody else" is the whole picture
-        return []
-    n_persons = int(persons.max())
-    holders = np.zeros(n_persons + 1, dtype=np.int64)
-    pairs = np.unique(np.stack([persons, party]), axis=1)
-    np.add.at(holders, pairs[0], 1)
-    shared = holders[persons] > 1
-    rates = np.array([shared[party == k].mean() if np.any(party == k) else 0.0
-                      for k in range(len(orgs))])
-    median = float(np.median(rates))
-    return [f"organisation {orgs[k]}'s records match almost no other organisation's "
-            f"({rates[k]:.1%} against a median of {median:.1%}): were they encoded with "
-            "another secret or schema?"
-            for k in range(len(orgs)) if median > 0 and rates[k] < LONELY_RATIO * median]
+def _named(warning: str, orgs: list[str]) -> str:
+    """The engines number parties; say which organisation a warning is about."""
+    found = PARTY.match(warning)
+    return f"Organisation {orgs[int(found.group(1))]}:{warning[found.end():]}" if found else warning

@@ -27,6 +27,8 @@ def dashboard(request: Request, hub: HubDep, who: User, country: Param = None,
     status = 422 if errors else 200
     if is_htmx(request):  # htmx swaps 2xx answers only; the errors are in the body
         return render(request, "_dashboard_body.html", **context)
+    runs = hub.link_runs(limit=1, principal=who)
     return render(request, "dashboard.html", status=status, k=hub.settings.min_cell_size,
+                  linked=runs[0] if runs else None,
                   countries=d.country_options([code for code, _n in hub.countries(principal=who)]),
                   regions=d.region_options(), **context)
