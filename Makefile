@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= var
 
-.PHONY: install demo serve test test-slow test-browser test-all lint bench bench-api clean
+.PHONY: install demo serve test test-slow test-browser test-all lint bench bench-api bench-linkage clean
 
 $(BIN)/tiphub: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,15 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/import_speed.py
 	$(BIN)/python benchmarks/stats_speed.py
+
+## bench-linkage: record linkage — encoding speed, the Dice kernel against anonlink (installed into a
+## throwaway venv), FEBRL accuracy, matching at scale, and 4 organisations x 250,000 records end to end
+bench-linkage: install
+	$(BIN)/python benchmarks/encode_speed.py
+	$(BIN)/python benchmarks/dice_kernel.py
+	$(BIN)/python benchmarks/link_accuracy.py
+	$(BIN)/python benchmarks/link_scale.py
+	$(BIN)/python benchmarks/link_end_to_end.py
 
 ## bench-api: the dashboard API under 50 concurrent clients on 1 million records (wrk if installed)
 bench-api: install

@@ -155,7 +155,7 @@ def run_size(total: int) -> dict:
             "persons": run.persons, "true_persons": len(set(t for _, t in found)),
             "precision": hits / predicted if predicted else 1.0,
             "recall": hits / true if true else 1.0, "threshold": run.threshold,
-            "comparisons": run.comparisons,
+            "comparisons": run.comparisons, "warnings": run.warnings,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -176,13 +176,15 @@ def main() -> int:
             return 1
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         r = results[-1]
-        print(f"  {size:,} records: {r['total_s']:.1f} s, peak {r['peak_mb']:.0f} MB", flush=True)
+        print(f"  {size:,} records: {r['total_s']:.1f} s, peak {r['peak_mb']:.0f} MB, threshold "
+              f"{r['threshold']:.3f}", *r["warnings"], flush=True)
     print_table("record linkage end to end (4 organisations, 7.5 % of each one's records held by "
                 "another)", ["records", "encode s", "import s", "link s", "total s", "persons",
-                             "true persons", "precision", "recall", "comparisons", "peak MB"],
+                             "true persons", "threshold", "precision", "recall", "comparisons",
+                             "peak MB"],
                 [[r["records"], r["encode_s"], r["import_s"], r["link_s"], r["total_s"], r["persons"],
-                  r["true_persons"], round(r["precision"], 4), round(r["recall"], 4),
-                  r["comparisons"], r["peak_mb"]] for r in results])
+                  r["true_persons"], round(r["threshold"], 3), round(r["precision"], 4),
+                  round(r["recall"], 4), r["comparisons"], r["peak_mb"]] for r in results])
     ok = True
     if len(results) > 1:
         a, b = results[0], results[-1]

@@ -482,6 +482,7 @@ def link(
                        engine=engine.value, within_party=within_party, seed=seed,
                        progress=lambda message: err.print(message) if format is Format.table else None)
         summary = hub.link_summary(run.id, exact=True)
+        summary["run"]["reused"] = run.reused
     if format is Format.json:
         out.print_json(json.dumps(summary))
         return
@@ -537,12 +538,16 @@ def link_overlap(
 def _print_link_summary(summary: dict[str, Any]) -> None:
     run = summary["run"]
     reused = " (the same inputs were linked before: that run is shown)" if run.get("reused") else ""
-    out.print(f"link run {run['id']}{reused}: {run['records']:,} encoded records from "
-              f"{len(summary['lists'])} organisations are {run['persons']:,} distinct persons "
+    out.print(f"link run {run['id']}{reused}: {summary['records']:,} records from "
+              f"{len(summary['lists'])} organisations are {summary['persons']:,} distinct persons "
               f"(summed records overstate them by {summary['overcount']:.1%})")
+    if run.get("records_without_encoding"):
+        out.print(f"  {run['records_without_encoding']:,} records carried no encoding (no usable "
+                  "identifier): each is counted as a person of its own")
     how = "estimated from the scores" if run["threshold_estimated"] else "given"
-    out.print(f"  threshold {run['threshold']:.3f} ({how}), {run['comparisons']:,} comparisons, "
-              f"{run['seconds']:.1f} s, engine {run['engine']}")
+    compared = f"{run['comparisons']:,} comparisons, " if run.get("comparisons") is not None else ""
+    out.print(f"  threshold {run['threshold']:.3f} ({how}), {compared}{run['seconds']:.1f} s, "
+              f"engine {run['engine']}")
     for warning in run["warnings"]:
         err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     key = "" if summary["exact"] else "_shown"

@@ -145,10 +145,12 @@ class LinkRun(Model):
     schema_fingerprint: str
     threshold: float = Field(description="Dice score from which two records were one person.")
     threshold_estimated: bool
-    records: int = Field(description="Encoded records linked.")
-    persons: int = Field(description="Distinct persons found among them.")
-    candidates: int
-    comparisons: int
+    records: int = Field(description="Records of the submissions linked.")
+    records_without_encoding: int = Field(
+        0, description="Records that carried no encoding (no usable identifier): each one a person.")
+    persons: int = Field(description="Distinct persons found among the records.")
+    candidates: int | None = Field(None, description="Pairs kept for clustering (administrators).")
+    comparisons: int | None = Field(None, description="Pairs scored (administrators).")
     seconds: float
     warnings: list[str] = []
     parameters: dict[str, Any] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from factories import encoded_csv, planted_encodings
 
@@ -70,8 +72,8 @@ def test_protected_summary_hides_small_cells(linked_hub: Hub) -> None:
                       {1: "a", 2: "b"}, {1: 39, 2: 1}, min_cell=10, exact=False)
     shown = {tuple(r["organisations"]): r["persons_shown"] for r in small["overlap"]}
     assert shown[("a", "b")] == "<10"
-    # one hidden cell would follow from the total: the next smallest is hidden too
-    assert shown[("a",)] == "<10"
+    # one hidden cell would follow from the total: the next smallest is withheld too
+    assert shown[("a",)] == "x"
 
 
 def test_records_of_one_organisation_show_who_else_holds_them(linked_hub: Hub) -> None:
@@ -143,3 +145,64 @@ def test_an_organisation_encoding_with_another_secret_is_named(linked_hub: Hub, 
     run = linked_hub.link(threshold=0.8)
     assert run.persons == 90
     assert any(w.startswith("Organisation hotline:") and "different secret" in w for w in run.warnings)
+
+
+def test_records_without_encoding_are_persons_of_their_own(hub: Hub, write) -> None:
+    records = planted_encodings(6, [[0, 1]] * 3 + [[0]] * 3)
+    for party, code in enumerate(("police", "shelter")):
+        hub.add_organisation(code, code, "NGO", "GBR")
+        text = encoded_csv(records[party], prefix=code[:2].upper())
+        if party == 0:  # two police records carry no encoding: empty, and an all-zero filter
+            lines = text.splitlines()
+            cells = lines[1].split(",")
+            cells[-2] = ""
+            lines[1] = ",".join(cells)
+            cells = lines[2].split(",")
+            cells[-2] = base64.b64encode(bytes(128)).decode()  # an all-zero filter
+            lines[2] = ",".join(cells)
+            text = "\n".join(lines) + "\n"
+        report = hub.import_file(write(f"{code}.csv", text), org=code)
+        assert report.rows_accepted == len(records[party])
+    run = hub.link(threshold=0.8)
+    assert (run.records, run.records_without_encoding) == (9, 2)
+    # 6 persons, but two police copies of shared persons were not encoded: 8 persons counted
+    assert run.persons == 8
+    exact = hub.link_summary(run.id, exact=True)
+    assert {r["organisation"]: r["records"] for r in exact["organisations"]} == {"police": 6, "shelter": 3}
+
+
+def test_a_file_mixing_schemas_or_lengths_is_rejected_whole(hub: Hub, write) -> None:
+    from tiphub.errors import FileRejected
+
+    hub.add_organisation("police", "Police", "LawEnforcement", "GBR")
+    records = planted_encodings(4, [[0]] * 4)[0]
+    short = planted_encodings(1, [[0]], nbytes=64)[0]
+    for odd in (encoded_csv(records + short), encoded_csv(records).replace("0123abcd\n", "ffff\n", 1)
+                .replace("ffff\n", "0123abcd\n", 1).rsplit("0123abcd", 1)[0] + "beef\n"):
+        with pytest.raises(FileRejected, match="another linkage schema or filter length"):
+            hub.import_file(write("mixed.csv", odd), org="police")
+    assert hub.submissions("police") == []
+
+
+def test_members_see_a_run_without_other_organisations_files(linked_hub: Hub) -> None:
+    linked_hub.link(threshold=0.8)
+    analyst = Principal(user_id=98, email="a@x.test", name="a", via="session", roles={1: "analyst"})
+    run = linked_hub.link_run(principal=analyst)
+    assert run.inputs == [{"organisation": c} for c in sorted(CODES)]
+    assert run.comparisons is None and run.candidates is None
+    assert run.created_by == "hub administrator" and set(run.parameters) == {"threshold"}
+    assert linked_hub.link_run().inputs[0]["file_name"] == "police.csv"  # administrators: all
+
+
+def test_protected_counts_are_rounded() -> None:
+    from tiphub.linkage.overlap import summarise
+
+    pairs = [(p, 1) for p in range(50)] + [(p, 2) for p in range(50, 90)] + [(p, 1) for p in range(90, 93)] \
+        + [(p, 2) for p in range(90, 93)]
+    summary = summarise(pairs, {1: "a", 2: "b"}, {1: 53, 2: 43}, min_cell=10, exact=False,
+                        rounder=lambda n: 5 * round(n / 5))
+    shown = {tuple(r["organisations"]): r["persons_shown"] for r in summary["overlap"]}
+    assert shown == {("a",): "50", ("b",): "x", ("a", "b"): "<10"}
+    by_org = {r["organisation"]: r["persons"] for r in summary["organisations"]}
+    assert by_org == {"a": 55, "b": 45}  # 53 and 43: their difference from the cells hides 3
+    assert summary["persons"] == 95 and summary["records"] == 95

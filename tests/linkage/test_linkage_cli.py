@@ -50,7 +50,7 @@ def test_encode_import_link_show(tmp_path: Path) -> None:
     assert linked.returncode == 0, linked.stderr
     summary = json.loads(linked.stdout)
     assert (summary["records"], summary["persons"]) == (6, 4)
-    shown = run(home, "link-show")
+    shown = run(home, "link-show", "--exact")
     assert shown.returncode == 0 and "are 4 distinct" in " ".join(shown.stdout.split())
     overlap = tmp_path / "overlap.csv"
     assert run(home, "link-overlap", "-o", str(overlap)).returncode == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import secrets
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +36,7 @@ def run_demo(hub: Hub, *, people: int = 1200, global_rows: int = 20_000, seed: i
     tick(1, steps)
     orgs = [(o.code, o.name, o.type, o.country) for o in manifest.organisations]
     orgs.append((*CTDC_ORG, None))
-    secret = _demo_secret(manifest.directory)
+    secret = _demo_secret(manifest.directory, seed)
     imports = {}
     for done, (code, name, type_, country) in enumerate(orgs, start=2):
         _register(hub, code, name, type_, country)
@@ -59,7 +59,7 @@ def run_demo(hub: Hub, *, people: int = 1200, global_rows: int = 20_000, seed: i
         *(f"  {code:<12} {r.rows_accepted:>7} rows imported, {r.rows_quarantined} quarantined"
           + (" (already imported)" if r.already_imported else "")
           for code, r in imports.items()),
-        f"linked (run {run.id}): {run.records} encoded records are {run.persons} distinct persons "
+        f"linked (run {run.id}): {run.records} records are {run.persons} distinct persons "
         f"(the demo's truth: {manifest.people}); against the truth, precision "
         f"{quality['precision']:.3f}, recall {quality['recall']:.3f}",
         f"files, encoded files and truth.csv: {manifest.directory}",
@@ -69,13 +69,14 @@ def run_demo(hub: Hub, *, people: int = 1200, global_rows: int = 20_000, seed: i
             "link_run": run, "linkage_quality": quality}
 
 
-def _demo_secret(directory: Path) -> bytes:
-    """The demo organisations' shared secret: made once, kept beside the demo files, so that
-    running the demo again encodes the same bits (and imports stay idempotent)."""
+def _demo_secret(directory: Path, seed: int) -> bytes:
+    """The demo organisations' shared secret, derived from the seed: the same demo encodes to
+    the same bits in every home (imports stay idempotent, the quality figures reproducible).
+    Written beside the demo files to show what organisations keep; never a real secret."""
+    secret = hashlib.sha256(f"tiphub demo linkage secret, seed {seed}".encode()).hexdigest()
     path = directory / "linkage-secret.key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
-        path.chmod(0o600)
+    path.write_text(secret + "\n", encoding="ascii")
+    path.chmod(0o600)
     return read_secret(path)
 
 

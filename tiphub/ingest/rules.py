@@ -22,8 +22,6 @@ RULES: dict[str, str] = {
     "missing-value": "the column is required and the cell is empty",
     "flag-value": "a flag must be 1 (yes), 0 (no), -99 or empty (not recorded)",
     "not-an-encoding": "the cell is not a base64 Bloom-filter encoding",
-    "encoding-length": "the encoding has another length than the file's other encodings",
-    "schema-mismatch": "the row was encoded with another linkage schema than the file's other rows",
 }
 
 FIXES: dict[str, str] = {
@@ -31,6 +29,4 @@ FIXES: dict[str, str] = {
     "excel-date": "format the column as Text in Excel and re-type the value",
     "formula": "copy the column and 'paste values' before exporting",
     "future-year": "correct the year of registration",
-    "schema-mismatch": "encode the whole file again with one schema (`tiphub encode`)",
-    "encoding-length": "encode the whole file again with one schema (`tiphub encode`)",
 }

@@ -44,8 +44,10 @@ Progress = Callable[[int, int], None]
 BATCH = 4096
 HTCDS_ID = "prs_Id"
 # used by the default schema, but analytic fields the hub's HTCDS import needs: kept
-HTCDS_KEPT = ("prs_Gender", "prs_Citizenship")
+HTCDS_KEPT = ("prs_Gender", "prs_Citizenship", "prs_Nationality")
 OUTPUT_SUFFIXES = (".csv", ".jsonl")
+# a record needs one of these to be linked: sex and citizenship alone are shared by strangers
+IDENTIFYING_FEATURES = ("name", "birth_year", "birth_daymonth", "document")
 
 
 @dataclass
@@ -73,6 +75,9 @@ class EncodeReport:
             more = " ..." if len(self.unusable_rows) > 10 else ""
             lines.append(f"  {len(self.unusable_rows)} rows have no usable identifier (rows {shown}{more}); "
                          "they cannot be linked")
+        missing = ", ".join(f"{name} {count}" for name, count in self.missing.items() if count)
+        if missing:
+            lines.append(f"  empty values per field: {missing}")
         for name, count in self.invalid.items():
             if count:
                 lines.append(f"  {name}: {count} values did not fit the schema's format (treated as missing)")
@@ -114,8 +119,9 @@ def encode_file(people: Path, out: Path, *, schema: LinkageSchema | Path | str |
         if close_rows:  # finish the reader's generator while its file is still open
             close_rows()
         source.close()
-    report.rows = report.encoded = stats.rows
+    report.rows = stats.rows
     report.unusable_rows = [i + 1 for i in stats.unusable]
+    report.encoded = report.rows - len(report.unusable_rows)
     report.missing, report.invalid = stats.missing, stats.invalid
     report.mean_density = stats.mean_density
     if report.rows == 0:
@@ -141,6 +147,7 @@ class _Plan:
     kept: list[int]  # indices of the columns copied to the output
     dropped: list[str]
     feature_index: list[int | None]  # "columns" mode: column of each schema feature
+    birth_index: int | None = None  # "htcds" mode: the birth date column, to count bad dates
 
 
 def _plan(schema: LinkageSchema, header: list[str], name: str, id_column: str | None,
@@ -176,7 +183,7 @@ def _plan(schema: LinkageSchema, header: list[str], name: str, id_column: str | 
         raise InvalidInput(f"{name}: the id column {id_column!r} holds identifying data",
                            hint="use a local record number as the id")
     return _Plan("htcds" if htcds else "columns", header, position[id_column], kept, dropped,
-                 feature_index)
+                 feature_index, position.get("prs_Birthdate") if htcds else None)
 
 
 def _encode_rows(source: Any, plan: _Plan, encoder: Encoder, stats: EncodeStats, fh: TextIO,
@@ -195,12 +202,24 @@ def _encode_rows(source: Any, plan: _Plan, encoder: Encoder, stats: EncodeStats,
         writer.writerow(names)
     width = len(plan.header)
     for batch in _batches(source.rows, width, source.path.name):
+        first = stats.rows
+        weak: list[int] = []
         if plan.mode == "htcds":
-            values: list[Any] = [prepare_htcds(dict(zip(plan.header, row, strict=True))) for row in batch]
+            values: list[Any] = []
+            for n, row in enumerate(batch):
+                prepared = prepare_htcds(dict(zip(plan.header, row, strict=True)))
+                if not any(prepared[f] for f in IDENTIFYING_FEATURES):
+                    weak.append(n)  # sex and citizenship alone would merge strangers
+                if plan.birth_index is not None and row[plan.birth_index] and not prepared["birth_year"]:
+                    stats.invalid["birth_year"] = stats.invalid.get("birth_year", 0) + 1  # not YYYY-MM-DD
+                values.append(prepared)
         else:
             values = [[row[i] if i is not None else "" for i in plan.feature_index] for row in batch]
-        first = stats.rows
         bits = encoder.encode(values, stats)
+        for n in weak:  # reported with the rows that have no usable identifier
+            if first + n not in stats.unusable:
+                stats.unusable.append(first + n)
+        stats.unusable.sort()
         clks = _base64_rows(bits)
         for unusable in stats.unusable:  # no identifier: no encoding (never linked)
             if unusable >= first:
@@ -293,7 +312,8 @@ def _write_atomically(out: Path, write: Callable[[TextIO], None]) -> None:
 
 
 def read_encodings(path: Path) -> tuple[list[dict[str, str]], np.ndarray]:
-    """Read an encoded file back: its records (without ``clk``) and the filters as uint8 rows."""
+    """Read an encoded file back: its records (without ``clk``) and the filters as uint8 rows
+    (all zero for a record that carried no encoding)."""
     path = Path(path)
     if path.suffix.lower() == ".jsonl":
         with path.open(encoding="utf-8") as fh:
@@ -302,8 +322,9 @@ def read_encodings(path: Path) -> tuple[list[dict[str, str]], np.ndarray]:
         with path.open(encoding="utf-8", newline="") as fh:
             records = list(csv.DictReader(fh))
     clks = [base64.b64decode(r.pop("clk")) for r in records]
-    width = len(clks[0]) if clks else 0
-    if any(len(c) != width for c in clks):
+    width = max((len(c) for c in clks), default=0)
+    if any(len(c) not in (0, width) for c in clks):
         raise FileRejected("encodings of different lengths in one file", file=path.name)
+    clks = [c or bytes(width) for c in clks]  # a record without identifier: an empty filter
     bits = np.frombuffer(b"".join(clks), dtype=np.uint8).reshape(len(clks), width).copy()
     return records, bits

@@ -10,6 +10,7 @@ from tiphub.accounts.principal import SYSTEM, Principal
 from tiphub.linkage import overlap, runs
 from tiphub.linkage.types import MatchParams
 from tiphub.records import LinkRun
+from tiphub.stats.rounding import secret_rounder
 from tiphub.store import linkage as store
 from tiphub.store import repo
 
@@ -46,15 +47,40 @@ class LinkageMethods:
         return run
 
     def link_runs(self, limit: int = 50, *, principal: Principal = SYSTEM) -> list[LinkRun]:
+        """Link runs, newest first: in full for hub administrators, else what may be published."""
         authorize(principal, "linkage:read")
         with self.db.connect() as conn:
-            return store.runs(conn, limit)
+            runs_ = store.runs(conn, limit)
+            shown = self._run_view(conn, principal)
+        return [shown(r) for r in runs_]
 
     def link_run(self, run_id: int | None = None, *, principal: Principal = SYSTEM) -> LinkRun:
-        """Run ``run_id``, or the newest one."""
+        """Run ``run_id``, or the newest one (see :meth:`link_runs` for what is shown)."""
         authorize(principal, "linkage:read")
         with self.db.connect() as conn:
-            return store.run(conn, run_id)
+            return self._run_view(conn, principal)(store.run(conn, run_id))
+
+    def _run_view(self, conn: Any, principal: Principal) -> Callable[[LinkRun], LinkRun]:
+        """Everything for those who may link; for everyone else the run without what would
+        give away another organisation's files or exact sizes (file names, hashes, record
+        counts, pairs compared), with its totals rounded like every published count."""
+        if allowed(principal, "linkage:run"):
+            return lambda run: run
+        rounder = self._link_rounder(conn)
+
+        def public(run: LinkRun) -> LinkRun:
+            codes = sorted({i["organisation"] for i in run.inputs})
+            return run.model_copy(update={
+                "created_by": "hub administrator", "inputs": [{"organisation": c} for c in codes],
+                "parameters": {"threshold": run.threshold}, "records": rounder(run.records),
+                "persons": rounder(run.persons), "candidates": None, "comparisons": None})
+
+        return public
+
+    def _link_rounder(self, conn: Any) -> Callable[[int], int]:
+        rounder = secret_rounder(repo.state_secret(conn, "rounding"), self.settings.rounding_base)
+        conn.commit()  # the rounding secret is made on first use
+        return rounder
 
     def link_summary(self, run_id: int | None = None, *, exact: bool = False,
                      principal: Principal = SYSTEM) -> dict[str, Any]:
@@ -67,15 +93,15 @@ class LinkageMethods:
         with self.db.connect() as conn:
             run = store.run(conn, run_id)
             pairs = store.person_organisations(conn, run.id)
+            records = store.records_per_organisation(conn, run.id)
             codes = {o.id: o.code for o in repo.organisations(conn)}
-        used = {i["organisation"] for i in run.inputs}
-        records: dict[int, int] = {}
-        for i in run.inputs:
-            org_id = next(k for k, c in codes.items() if c == i["organisation"])
-            records[org_id] = records.get(org_id, 0) + i["records"]
-        summary = overlap.summarise(pairs, {k: c for k, c in codes.items() if c in used}, records,
-                                    min_cell=self.settings.min_cell_size, exact=exact)
-        return {"run": run.model_dump(mode="json"), **summary}
+            rounder = self._link_rounder(conn)
+            shown = self._run_view(conn, principal)(run)
+        summary = overlap.summarise(pairs, {k: codes[k] for k in records}, records,
+                                    min_cell=self.settings.min_cell_size, exact=exact, rounder=rounder)
+        if exact:
+            self.accounts.audit(principal, "linkage:overlap", target_type="link_run", target_id=run.id)
+        return {"run": shown.model_dump(mode="json"), **summary}
 
     def link_records(self, org: str, run_id: int | None = None, *,
                      principal: Principal = SYSTEM) -> list[dict[str, Any]]:

@@ -3,19 +3,26 @@
 The overlap table (how many persons each combination of organisations holds, and only
 them) is what multiple systems estimation needs. Counts leave the hub protected unless the
 caller asks for the exact table (the command line, and hub administrators, for estimation):
-a count below the minimum cell size is shown as ``<k``, and when a table would have exactly
-one such cell, the next smallest is hidden too, so the total does not give it away.
+
+- a count below the minimum cell size is shown as ``<k`` (primary suppression); when a column
+  would have exactly one such cell, the next smallest is withheld too (``x``), so the column's
+  total does not give it away;
+- every count shown — cells, per-organisation figures and totals — is secretly rounded to the
+  hub's rounding base (:mod:`tiphub.stats.rounding`), because the tables are margins of one
+  another: an organisation's persons are the sum of the overlap cells it appears in, and
+  subtracting the shown cells from it would otherwise give a hidden one exactly.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 
 def summarise(person_orgs: Iterable[tuple[int, int]], codes: dict[int, str],
-              records: dict[int, int], *, min_cell: int, exact: bool) -> dict[str, Any]:
+              records: dict[int, int], *, min_cell: int, exact: bool,
+              rounder: Callable[[int], int] = lambda n: n) -> dict[str, Any]:
     """Per-organisation records and persons, and the overlap table of one run.
 
     ``person_orgs``: (person, organisation_id) pairs, each once; ``records``: linked records
@@ -41,22 +48,26 @@ def summarise(person_orgs: Iterable[tuple[int, int]], codes: dict[int, str],
         "min_cell_size": min_cell,
     }
     if not exact:
-        _protect(organisations, ("records", "persons", "also_held_elsewhere"), min_cell)
-        _protect(overlap, ("persons",), min_cell)
+        _protect(organisations, ("records", "persons", "also_held_elsewhere"), min_cell, rounder)
+        _protect(overlap, ("persons",), min_cell, rounder)
+        summary["records"], summary["persons"] = rounder(total_records), rounder(len(held))
+        summary["overcount"] = (summary["records"] / summary["persons"] - 1) if summary["persons"] else 0.0
     return summary
 
 
-def _protect(rows: list[dict[str, Any]], keys: tuple[str, ...], min_cell: int) -> None:
-    """Hide small counts (primary) and, per column, one more when only one is hidden."""
+def _protect(rows: list[dict[str, Any]], keys: tuple[str, ...], min_cell: int,
+             rounder: Callable[[int], int]) -> None:
+    """Hide small counts (primary) and, per column, one more when only one is hidden; round the rest."""
     for key in keys:
         small = [r for r in rows if 0 < r[key] < min_cell]
+        withheld = []
         if len(small) == 1:
             others = sorted((r for r in rows if r[key] >= min_cell), key=lambda r: r[key])
-            small += others[:1]
-        for r in small:
-            r[key] = None
+            withheld = others[:1]
+        marks = {**{id(r): f"<{min_cell}" for r in small}, **{id(r): "x" for r in withheld}}
         for r in rows:
-            r[f"{key}_shown"] = f"<{min_cell}" if r[key] is None else str(r[key])
+            r[key] = None if id(r) in marks else rounder(r[key])
+            r[f"{key}_shown"] = marks.get(id(r), str(r[key]))
 
 
 def overlap_csv_rows(summary: dict[str, Any]) -> list[list[str]]:

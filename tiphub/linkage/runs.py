@@ -45,7 +45,7 @@ def link(db: Database, *, organisation_ids: Sequence[int] | None = None,
     with db.connect() as conn:
         inputs = store.encoded_inputs(conn, organisation_ids)
     _check_inputs(inputs, params)
-    key = _inputs_key(inputs, params)
+    key = _inputs_key(inputs, params, engine)
     with db.connect() as conn:
         earlier = store.run_by_inputs_key(conn, key)
     if earlier is not None:
@@ -57,6 +57,14 @@ def link(db: Database, *, organisation_ids: Sequence[int] | None = None,
     matching = _engine(engine)(Encodings(bits=bits, party=party), params)
     persons = _number(matching.person)
     warnings = [_named(w, orgs) for w in matching.warnings]
+    # records without an encoding (no usable identifier) are persons of their own
+    with db.connect() as conn:
+        alone = [(i["id"], row) for i in inputs for row in store.unencoded_rows(conn, i["id"])]
+    if alone:
+        first = int(persons.max()) + 1 if len(persons) else 1
+        subs = np.concatenate([subs, np.array([s for s, _ in alone], dtype=np.int64)])
+        rows = np.concatenate([rows, np.array([r for _, r in alone], dtype=np.int64)])
+        persons = np.concatenate([persons, np.arange(first, first + len(alone), dtype=np.int64)])
     seconds = time.perf_counter() - started
     values = {
         "created_at": datetime.now(UTC), "created_by": created_by[:254], "engine": engine,
@@ -65,6 +73,7 @@ def link(db: Database, *, organisation_ids: Sequence[int] | None = None,
                        "blocking": matching.blocking},
         "schema_fingerprint": inputs[0]["schema_fingerprint"], "threshold": matching.threshold,
         "threshold_estimated": matching.threshold_estimated, "records": int(len(persons)),
+        "records_without_encoding": len(alone),
         "persons": int(persons.max()) if len(persons) else 0,
         "candidates": matching.candidates, "comparisons": matching.comparisons,
         "seconds": round(seconds, 3), "warnings": warnings,
@@ -115,8 +124,9 @@ def _check_inputs(inputs: list[dict[str, Any]], params: MatchParams) -> None:
             hint="pass --within-party to find duplicates inside one organisation's records")
 
 
-def _inputs_key(inputs: list[dict[str, Any]], params: MatchParams) -> str:
-    described = {"inputs": [(i["id"], i["sha256"]) for i in inputs], "params": asdict(params)}
+def _inputs_key(inputs: list[dict[str, Any]], params: MatchParams, engine: str) -> str:
+    described = {"inputs": [(i["id"], i["sha256"]) for i in inputs], "params": asdict(params),
+                 "engine": engine}
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 
 

@@ -36,6 +36,15 @@ def iter_encodings(conn: Connection, submission_id: int, chunk: int = 50_000
         yield [(r[0], bytes(r[1])) for r in part]
 
 
+def unencoded_rows(conn: Connection, submission_id: int) -> list[int]:
+    """Row numbers of a submission's records that carry no encoding, in order."""
+    c, e = t.case_records, t.encodings
+    query = (select(c.c.row_number).outerjoin(
+        e, (e.c.submission_id == c.c.submission_id) & (e.c.row_number == c.c.row_number))
+        .where(c.c.submission_id == submission_id, e.c.row_number.is_(None)).order_by(c.c.row_number))
+    return [int(r) for (r,) in conn.execute(query)]
+
+
 def run_by_inputs_key(conn: Connection, key: str) -> LinkRun | None:
     row = conn.execute(select(t.link_runs).where(t.link_runs.c.inputs_key == key)
                        .order_by(t.link_runs.c.id.desc())).first()
@@ -79,12 +88,12 @@ def person_organisations(conn: Connection, run_id: int) -> list[tuple[int, int]]
     return [(int(p), int(o)) for p, o in conn.execute(query)]
 
 
-def records_per_organisation(conn: Connection, submission_ids: Sequence[int]) -> dict[int, int]:
-    """Accepted records per organisation in the given submissions (encoded or not)."""
-    s = t.submissions
-    query = (select(s.c.organisation_id, func.sum(s.c.rows_accepted)).where(s.c.id.in_(list(submission_ids)))
-             .group_by(s.c.organisation_id))
-    return {int(o): int(n or 0) for o, n in conn.execute(query)}
+def records_per_organisation(conn: Connection, run_id: int) -> dict[int, int]:
+    """Records per organisation in a run (every member, encoded or not)."""
+    m, s = t.link_members, t.submissions
+    query = (select(s.c.organisation_id, func.count()).join(s, s.c.id == m.c.submission_id)
+             .where(m.c.run_id == run_id).group_by(s.c.organisation_id))
+    return {int(o): int(n) for o, n in conn.execute(query)}
 
 
 def members_of_organisation(conn: Connection, run_id: int, organisation_id: int

@@ -285,6 +285,7 @@ link_runs = Table(
     Column("threshold", Float, nullable=False),
     Column("threshold_estimated", Boolean, nullable=False),
     Column("records", Integer, nullable=False),
+    Column("records_without_encoding", Integer, nullable=False),  # persons of their own
     Column("persons", Integer, nullable=False),
     Column("candidates", BigInteger, nullable=False),
     Column("comparisons", BigInteger, nullable=False),

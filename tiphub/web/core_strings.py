@@ -91,8 +91,6 @@ RULES = (
     N_("copy the column and 'paste values' before exporting"),
     N_("correct the year of registration"),
     N_("the cell is not a base64 Bloom-filter encoding"),
-    N_("the encoding has another length than the file's other encodings"),
-    N_("the row was encoded with another linkage schema than the file's other rows"),
     N_("encode the whole file again with one schema (`tiphub encode`)"),
 )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from tiphub.errors import FileRejected
 from tiphub.ingest.profiles.base import Col, Mapper, Problem, norm
 from tiphub.ingest.profiles.htcds import Htcds
 from tiphub.records import RECORD_FIELDS
@@ -32,7 +33,8 @@ class EncodingSink:
     table = t.encodings
     columns = ("submission_id", "row_number", "clk")
 
-    def __init__(self) -> None:
+    def __init__(self, file: str = "-") -> None:
+        self.file = file
         self.pending: list[tuple[int, int, bytes]] = []
         self.schema: str | None = None
         self.nbytes: int | None = None
@@ -40,7 +42,11 @@ class EncodingSink:
         self.without = 0  # records with an empty encoding: counted, never linked
 
     def check(self, rec: list[Any], problems: list[Problem], raw: dict[str, str]) -> None:
-        """The finisher: validate the row's encoding; keep it if the row is otherwise good."""
+        """The finisher: validate the row's encoding; keep it if the row is otherwise good.
+
+        One file holds one schema's encodings: a row of another length or schema rejects the
+        whole file (nothing is stored), because which rows are "the odd ones" cannot be told.
+        """
         text = raw.get("clk", "").strip()
         fingerprint = raw.get("clk_schema", "").strip()
         if not text:
@@ -56,15 +62,18 @@ class EncodingSink:
             problems.append(("clk", "not-an-encoding"))
             return
         if self.nbytes is None:
-            self.nbytes = len(clk)
-        elif len(clk) != self.nbytes:
-            problems.append(("clk", "encoding-length"))
-        if self.schema is None:
-            self.schema = fingerprint
-        elif fingerprint != self.schema:
-            problems.append(("clk_schema", "schema-mismatch"))
-        if not problems:
-            self.pending.append((rec[SUBMISSION_SLOT], rec[ROW_SLOT], clk))
+            self.nbytes, self.schema = len(clk), fingerprint
+        elif len(clk) != self.nbytes or fingerprint != self.schema:
+            raise FileRejected(
+                f"row {rec[ROW_SLOT]} was encoded with another linkage schema or filter length than "
+                "the file's first encoded row: one file must hold one schema's encodings",
+                file=self.file, hint="encode the whole file again with one schema (`tiphub encode`)")
+        if problems:
+            return
+        if not any(clk):  # an empty filter: no identifier was encoded
+            self.without += 1
+            return
+        self.pending.append((rec[SUBMISSION_SLOT], rec[ROW_SLOT], clk))
 
     def drain(self) -> list[tuple[int, int, bytes]]:
         rows, self.pending = self.pending, []
@@ -107,7 +116,7 @@ class HtcdsEncoded(Htcds):
 
     def bind(self, header: list[str], *, file: str, current_year: int) -> Mapper:
         mapper = super().bind(header, file=file, current_year=current_year)
-        sink = EncodingSink()
+        sink = EncodingSink(file)
         mapper.finishers.append(sink.check)  # last, so it sees every other problem first
         mapper.sidecar = sink
         mapper.withheld += [h for h in header if norm(h) == "clk"]

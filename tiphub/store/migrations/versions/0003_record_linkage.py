@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('threshold', sa.Float(), nullable=False),
     sa.Column('threshold_estimated', sa.Boolean(), nullable=False),
     sa.Column('records', sa.Integer(), nullable=False),
+    sa.Column('records_without_encoding', sa.Integer(), nullable=False),
     sa.Column('persons', sa.Integer(), nullable=False),
     sa.Column('candidates', sa.BigInteger(), nullable=False),
     sa.Column('comparisons', sa.BigInteger(), nullable=False),
