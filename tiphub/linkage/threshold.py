@@ -14,7 +14,9 @@ Why all candidate scores and not each record's best match: when every record has
 (FEBRL 4a/4b) the best-match histogram has no strangers' mode to separate from.
 
 The distribution is *clearly separated* when the valley is at most half as high as the lower
-of the two peaks on either side and the upper side holds at least a few pairs. Otherwise the
+of the two peaks on either side and the upper side holds at least a few pairs. Where very many
+strangers look alike, their tail outweighs the matches and Otsu's split lands inside it; then
+the first deep valley above the strangers' mode is taken (:func:`_first_valley`). Otherwise the
 estimate is not trusted: the threshold falls back to ``FALLBACK`` (linking only near-identical
 encodings) and a warning says so in plain words. :func:`party_warnings` flags a party whose
 records match almost nobody while the others match — the sign of a different secret or schema.
@@ -108,8 +110,31 @@ def estimate(scores: np.ndarray, floor: float) -> tuple[float, list[str]]:
     peak_high = smooth[valley:].max()
     n_high = int((scores >= threshold).sum())
     if low > 0.5 * min(peak_low, peak_high) or n_high < 3:
+        second = _first_valley(smooth, centres)
+        if second is not None and int((scores >= second).sum()) >= 3:
+            return second, []
         return max(FALLBACK, threshold), [_unclear()]
     return threshold, []
+
+
+def _first_valley(smooth: np.ndarray, centres: np.ndarray) -> float | None:
+    """The first deep valley above the strangers' mode, when Otsu's split misses it.
+
+    Where very many strangers look alike (large populations with common names), their tail
+    outweighs the matches and Otsu's split lands inside it. Walking up from the strangers'
+    mode, the first local minimum that is at most half of both the mode and the highest bin
+    above it, and the lowest point between itself and that bin, is the valley.
+    """
+    n = smooth.size
+    mode = int(np.argmax(smooth[: max(n // 2, 1)]))
+    for v in range(mode + 1, n - 1):
+        if smooth[v] > smooth[v - 1] or smooth[v] > smooth[v + 1]:
+            continue
+        top = v + int(np.argmax(smooth[v:]))
+        if (smooth[v] <= 0.5 * smooth[top] and smooth[v] <= 0.5 * smooth[mode]
+                and smooth[v] <= smooth[v: top + 1].min() + 1e-9):
+            return float(np.round(centres[v], 4))
+    return None
 
 
 def _unclear() -> str:
