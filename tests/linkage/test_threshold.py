@@ -63,3 +63,21 @@ def test_two_parties_with_different_secrets() -> None:
     two = Encodings(bits=enc.bits[:2000], party=enc.party[:2000])
     m = local.match(two, MatchParams())
     assert m.warnings and (m.person == np.arange(2000)).all()
+
+
+def test_a_heavy_strangers_tail_and_a_dip_among_matches_take_the_first_valley() -> None:
+    """Large populations with common names: far more look-alike strangers than matches, and the
+    matches split into near-identical copies (~0.95) and exact ones (1.0). Otsu's split lands in
+    the strangers' tail; the threshold must be the valley between strangers and matches, not the
+    dip between the two kinds of matches."""
+    from tiphub.linkage.threshold import estimate
+
+    rng = np.random.default_rng(4)
+    floor = 0.7
+    strangers = floor + rng.exponential(0.03, 600_000)
+    near = rng.normal(0.945, 0.015, 20_000)
+    exact = np.ones(40_000)
+    scores = np.concatenate([strangers, near, exact])
+    scores = scores[(scores >= floor) & (scores <= 1.0)]
+    threshold, warnings = estimate(scores, floor)
+    assert 0.86 <= threshold <= 0.92 and warnings == []

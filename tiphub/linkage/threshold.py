@@ -36,6 +36,7 @@ FALLBACK = 0.85  # used when the scores show no clear separation (and a warning 
 BIN = 0.005
 SMOOTH = 5  # bins
 PILOT_PAIRS = 200_000
+VALLEY_SPAN = 8  # bins (0.04) a valley must stay the lowest point over, rightwards
 BUDGET_PER_RECORD = 4
 
 
@@ -123,16 +124,18 @@ def _first_valley(smooth: np.ndarray, centres: np.ndarray) -> float | None:
     Where very many strangers look alike (large populations with common names), their tail
     outweighs the matches and Otsu's split lands inside it. Walking up from the strangers'
     mode, the first local minimum that is at most half of both the mode and the highest bin
-    above it, and the lowest point between itself and that bin, is the valley.
+    above it, and the lowest point of the next ``VALLEY_SPAN`` bins (so a ripple on the
+    strangers' slope is not taken for it), is the valley. The first, not the deepest: true
+    matches can have a dip of their own between near-identical and exactly identical records.
     """
     n = smooth.size
     mode = int(np.argmax(smooth[: max(n // 2, 1)]))
     for v in range(mode + 1, n - 1):
         if smooth[v] > smooth[v - 1] or smooth[v] > smooth[v + 1]:
             continue
-        top = v + int(np.argmax(smooth[v:]))
-        if (smooth[v] <= 0.5 * smooth[top] and smooth[v] <= 0.5 * smooth[mode]
-                and smooth[v] <= smooth[v: top + 1].min() + 1e-9):
+        ahead = smooth[v: v + VALLEY_SPAN + 1]
+        if (smooth[v] <= 0.5 * smooth[v:].max() and smooth[v] <= 0.5 * smooth[mode]
+                and smooth[v] <= ahead.min() + 1e-9):
             return float(np.round(centres[v], 4))
     return None
 
