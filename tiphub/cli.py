@@ -37,8 +37,8 @@ user_app = typer.Typer(help="Users of the shared service and their roles.", no_a
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
-out = Console()
-err = Console(stderr=True)
+out = Console(emoji=False)  # ":b:" in "A:B:C" is no emoji
+err = Console(stderr=True, emoji=False)
 
 
 class Format(StrEnum):
@@ -533,6 +533,74 @@ def link_overlap(
     with output.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
     err.print(f"overlap table of {len(rows) - 1} capture histories written to {output}")
+
+
+class Method(StrEnum):
+    stepwise = "stepwise"
+    exhaustive = "exhaustive"
+    fixed = "fixed"
+    main = "main"
+
+
+class Criterion(StrEnum):
+    aic = "aic"
+    bic = "bic"
+    pvalue = "pvalue"
+
+
+@app.command("estimate")
+def estimate(
+    table: Annotated[Path | None, typer.Argument(help="Overlap table: one 0/1 column per list and a "
+                                                      "count column.")] = None,
+    link_run: Annotated[int | None, typer.Option(help="Estimate from this link run's overlap table "
+                                                      "instead (0: the newest).")] = None,
+    method: Annotated[Method, typer.Option(help="stepwise, exhaustive (up to 5 lists), fixed or "
+                                                "main.")] = Method.stepwise,
+    criterion: Annotated[Criterion, typer.Option(help="aic, bic or pvalue (stepwise).")] = Criterion.aic,
+    interaction: Annotated[list[str] | None, typer.Option(help="With --method fixed: an interaction "
+                                                               "such as LA:NG (repeat).")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates (0: none).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 2024,
+    merge_below: Annotated[int | None, typer.Option(help="Merge lists with fewer persons into "
+                                                         "one.")] = None,
+    stratum: Annotated[str | None, typer.Option(help="A column of the table to estimate by "
+                                                     "(e.g. sex).")] = None,
+    format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """Estimate the victims no list saw (multiple systems estimation), with a 95 % interval."""
+    with open_hub() as hub:
+        result = hub.estimate(table, link_run=link_run or None, latest_run=link_run == 0,
+                              method=method.value, criterion=criterion.value,
+                              interactions=interaction or None, bootstrap=bootstrap, seed=seed,
+                              merge_below=merge_below, stratum=stratum)
+    if format is Format.json:
+        out.print_json(json.dumps(result))
+        return
+    if "strata" in result:
+        for label, part in result["strata"].items():
+            _print_estimate(part, title=f"{result['stratum']} = {label}")
+        for label, why in result["skipped"].items():
+            out.print(f"{result['stratum']} = {label}: not estimated ({why})", markup=False)
+        if result["total"] is not None:
+            out.print(f"sum of the strata: {result['total']:,.0f}", markup=False)
+        return
+    _print_estimate(result)
+
+
+def _print_estimate(result: dict[str, Any], title: str | None = None) -> None:
+    head = f"{title}: " if title else ""
+    out.print(f"{head}{result['observed']:,} persons seen by {len(result['lists'])} lists; "
+              f"estimated {result['total']:,.0f} in all, {result['unseen']:,.0f} never seen",
+              markup=False)
+    for interval in result["intervals"]:
+        upper = "no upper bound" if interval["upper"] is None else f"{interval['upper']:,.0f}"
+        out.print(f"  {interval['level']:.0%} interval {interval['lower']:,.0f} – {upper} "
+                  f"({interval['method']})", markup=False)
+    out.print(f"  model: main effects + {', '.join(result['model']) or 'no interaction'} — "
+              f"{result['selection'].get('why', '')}", markup=False)
+    for line in result["diagnostics"]:
+        out.print(f"  • {line}", markup=False)
+    out.print("  assumptions: " + " ".join(result["assumptions"]), markup=False, style="dim")
 
 
 def _print_link_summary(summary: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from tiphub.accounts.policy import allowed, authorize
 from tiphub.accounts.principal import SYSTEM, Principal
 from tiphub.config import Settings
 from tiphub.errors import Forbidden, InvalidInput, NotFound, TiphubError
+from tiphub.estimation.methods import EstimationMethods
 from tiphub.ingest import ImportOptions
 from tiphub.ingest import import_file as _import_file
 from tiphub.linkage.methods import LinkageMethods
@@ -33,7 +34,7 @@ from tiphub.vocab import geo
 Progress = Callable[[int, int], None]
 
 
-class Hub(AccountMethods, LinkageMethods):
+class Hub(AccountMethods, LinkageMethods, EstimationMethods):
     """The evidence hub of one coordination space."""
 
     def __init__(self, settings: Settings | None = None, *, db: str | None = None,

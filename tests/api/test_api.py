@@ -116,3 +116,20 @@ def test_link_run_bad_input(world: World) -> None:
         response = world.client.post("/api/v1/link-runs", headers=admin, json=body)
         assert response.status_code == 422, body
     assert world.client.get("/api/v1/link-runs/999999", headers=admin).status_code == 404
+
+
+def test_estimates_from_a_table_and_from_a_link_run(world: World) -> None:
+    table = b"A,B,count\n1,0,40\n0,1,30\n1,1,10\n"
+    answer = world.client.post("/api/v1/estimates", headers=world.headers("viewer"),
+                               data={"bootstrap": "50"}, files={"file": ("t.csv", table)})
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["total"] == 200.0 and result["observed"] == 80  # Lincoln-Petersen: 50 * 40 / 10
+    assert result["assumptions"] and result["intervals"][0]["lower"] < 200 < result["intervals"][0]["upper"]
+    bad = world.client.post("/api/v1/estimates", headers=world.headers("viewer"),
+                            files={"file": ("t.csv", b"A,B,count\n1,0,-4\n0,1,3\n1,1,1\n")})
+    assert bad.status_code == 422 and "-4" not in bad.text
+    run = world.client.post(f"/api/v1/link-runs/{world.run}/estimate", headers=world.headers("hub_admin"),
+                            json={"bootstrap": 20})
+    assert run.status_code == 200 and run.json()["source"] == {"link_run": world.run}
+    assert run.json()["total"] == 40.0  # 20 and 20 seen, 10 by both: 20*20/10

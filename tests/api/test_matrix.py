@@ -40,22 +40,29 @@ ROUTES = [
     ("GET", "/link-runs/{run}/overlap.csv", None, ["hub_admin"]),
     ("POST", "/link-runs", "link", ["hub_admin"]),
     ("GET", "/organisations/police/persons", None, ["analyst", "steward", "org_admin"]),
+    ("POST", "/link-runs/{run}/estimate", "estimate", ["hub_admin"]),
+    ("POST", "/estimates", "table", SIGNED_IN),
     ("GET", "/tokens", None, SIGNED_IN),
     ("POST", "/tokens", "token", SIGNED_IN),
 ]
 SUCCESS = {"GET": 200, "POST": 201, "PUT": 204, "DELETE": 204}
+SUCCESS_OF = {"/estimates": 200, "/link-runs/{run}/estimate": 200}  # computed, nothing created
 
 
 def call(world: World, method: str, path: str, kind: str | None, who: str):
     url = "/api/v1" + path.format(sub=world.submission, run=world.run)
     headers = world.headers(who)
     n = next(_counter)
+    if kind == "table":
+        return world.client.post(url, headers=headers, data={"bootstrap": "20"},
+                                 files={"file": ("overlap.csv", b"A,B,count\n1,0,40\n0,1,30\n1,1,10\n")})
     if kind == "upload":
         return world.client.post(url, headers=headers, data={"org": "police"},
                                  files={"file": ("upload.csv", world.upload.read_bytes())})
     body = {"org": {"code": f"org-{n}", "name": "New"}, "role": {"role": "viewer"},
             "user": {"email": f"user{n}@x.test", "name": "U"},
-            "token": {"name": "t", "scopes": ["read"]}, "link": {"threshold": 0.8}}.get(kind or "")
+            "token": {"name": "t", "scopes": ["read"]}, "link": {"threshold": 0.8},
+            "estimate": {"bootstrap": 20}}.get(kind or "")
     return world.client.request(method, url, headers=headers, json=body)
 
 
@@ -64,7 +71,8 @@ def call(world: World, method: str, path: str, kind: str | None, who: str):
 def test_route_by_role(world: World, method: str, path: str, kind: str | None,
                        allowed: list[str], who: str) -> None:
     response = call(world, method, path, kind, who)
-    expected = SUCCESS[method] if who in allowed else (401 if who == "anonymous" else 403)
+    success = SUCCESS_OF.get(path, SUCCESS[method])
+    expected = success if who in allowed else (401 if who == "anonymous" else 403)
     assert response.status_code == expected, response.text
     if response.status_code >= 400:
         assert set(response.json()) == {"error"} and response.json()["error"]["type"]

@@ -38,6 +38,7 @@ POLICY: dict[str, Rule] = {
     "reports:read": _rule(anyone=True),
     "organisations:read": _rule(anyone=True),
     "linkage:read": _rule(anyone=True),  # runs and protected counts of persons, no scores
+    "estimates:run": _rule(anyone=True),  # estimates from an overlap table the user supplies
     # one organisation's files and case-level data
     "submissions:read": _rule(MEMBERS, hub_admin=True, per_org=True),
     "imports:create": _rule(STEWARDS, scope="import", per_org=True),

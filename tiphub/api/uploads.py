@@ -22,6 +22,26 @@ def stored_name(name: str | None) -> str:
     return base[:200]
 
 
+MAX_TABLE_BYTES = 1 << 20  # an overlap table has at most a few thousand rows
+
+
+def estimate_upload(hub: Hub, stream: BinaryIO, filename: str | None, *, principal: Principal,
+                    **options: object) -> dict:
+    """``hub.estimate`` on a temporary copy of an uploaded overlap table (at most 1 MiB)."""
+    from tiphub.errors import FileRejected
+
+    folder = Path(hub.settings.home) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        path = Path(tmp) / stored_name(filename)
+        data = stream.read(MAX_TABLE_BYTES + 1)
+        if len(data) > MAX_TABLE_BYTES:
+            raise FileRejected("an overlap table is at most 1 MiB", file=path.name,
+                               hint="one row per capture history: 0/1 per list, then the count")
+        path.write_bytes(data)
+        return hub.estimate(path, principal=principal, **options)  # type: ignore[arg-type]
+
+
 def import_upload(hub: Hub, stream: BinaryIO, filename: str | None, *, org: str,
                   profile: str | None, principal: Principal,
                   replaces: int | None = None, encoding: str | None = None) -> ImportReport:
