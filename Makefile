@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= var
 
-.PHONY: install demo serve test test-slow test-browser test-all lint bench bench-api bench-linkage clean
+.PHONY: install demo serve test test-slow test-browser test-all lint bench bench-api bench-linkage bench-estimation clean
 
 $(BIN)/tiphub: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench-linkage: install
 	$(BIN)/python benchmarks/link_accuracy.py
 	$(BIN)/python benchmarks/link_scale.py
 	$(BIN)/python benchmarks/link_end_to_end.py
+
+## bench-estimation: interval coverage on 200 simulated populations, and bootstrap speed on 6 lists
+bench-estimation: install
+	$(BIN)/python benchmarks/mse_coverage.py
+	$(BIN)/python benchmarks/mse_speed.py
 
 ## bench-api: the dashboard API under 50 concurrent clients on 1 million records (wrk if installed)
 bench-api: install

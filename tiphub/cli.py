@@ -565,6 +565,8 @@ def estimate(
                                                          "one.")] = None,
     stratum: Annotated[str | None, typer.Option(help="A column of the table to estimate by "
                                                      "(e.g. sex).")] = None,
+    by: Annotated[str | None, typer.Option(help="With --link-run: estimate by sex or age "
+                                                "(adult/minor) of the persons.")] = None,
     format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """Estimate the victims no list saw (multiple systems estimation), with a 95 % interval."""
@@ -572,7 +574,7 @@ def estimate(
         result = hub.estimate(table, link_run=link_run or None, latest_run=link_run == 0,
                               method=method.value, criterion=criterion.value,
                               interactions=interaction or None, bootstrap=bootstrap, seed=seed,
-                              merge_below=merge_below, stratum=stratum)
+                              merge_below=merge_below, stratum=stratum, by=by)
     if format is Format.json:
         out.print_json(json.dumps(result))
         return

@@ -41,6 +41,7 @@ ROUTES = [
     ("POST", "/link-runs", "link", ["hub_admin"]),
     ("GET", "/organisations/police/persons", None, ["analyst", "steward", "org_admin"]),
     ("POST", "/link-runs/{run}/estimate", "estimate", ["hub_admin"]),
+    ("GET", "/link-runs/{run}/estimate", None, SIGNED_IN),
     ("POST", "/estimates", "table", SIGNED_IN),
     ("GET", "/tokens", None, SIGNED_IN),
     ("POST", "/tokens", "token", SIGNED_IN),

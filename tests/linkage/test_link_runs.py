@@ -206,3 +206,28 @@ def test_protected_counts_are_rounded() -> None:
     by_org = {r["organisation"]: r["persons"] for r in summary["organisations"]}
     assert by_org == {"a": 55, "b": 45}  # 53 and 43: their difference from the cells hides 3
     assert summary["persons"] == 95 and summary["records"] == 95
+
+
+def test_the_report_shows_persons_and_the_estimate(linked_hub: Hub, write) -> None:
+    from factories import ctdc_csv, ctdc_row
+
+    linked_hub.add_organisation("ngo", "NGO", "NGO", "GBR")
+    linked_hub.import_file(write("c.csv", ctdc_csv([ctdc_row(CountryOfExploitation="GBR")] * 20)), org="ngo")
+    linked_hub.link(threshold=0.8)
+    html = linked_hub.report(country="GBR").read_text(encoding="utf-8")
+    assert "Records and distinct persons" in html and "Estimated number of victims" in html
+    assert "This is an estimate, not a count." in html
+    assert "clk" not in html
+
+
+def test_a_link_run_is_estimated_whole_and_by_sex(linked_hub: Hub) -> None:
+    run = linked_hub.link(threshold=0.8)
+    whole = linked_hub.estimate(link_run=run.id, bootstrap=50)
+    assert whole["observed"] == 60 and whole["source"] == {"link_run": run.id}
+    assert whole["total"] >= 60 and whole["assumptions"]
+    by_sex = linked_hub.estimate(link_run=run.id, bootstrap=50, by="sex")
+    assert list(by_sex["strata"]) == ["female"] and by_sex["strata"]["female"]["observed"] == 60
+    with pytest.raises(InvalidInput, match="cannot estimate by"):
+        linked_hub.estimate(link_run=run.id, by="colour")
+    with pytest.raises(InvalidInput, match="not both or neither"):
+        linked_hub.estimate()

@@ -92,3 +92,13 @@ def test_the_linkage_guide_names_real_commands_and_files(tmp_path: Path) -> None
         assert (root / path).exists(), path
     schema_module = (root / "tiphub" / "linkage" / "schema.py").read_text(encoding="utf-8")
     assert '"recordSalt"' in schema_module and '"balance"' in schema_module
+
+
+def test_the_estimation_guide_names_real_commands(tmp_path: Path) -> None:
+    import re
+
+    guide = (Path(__file__).parents[2] / "docs" / "estimation.md").read_text(encoding="utf-8")
+    help_text = run(tmp_path, "estimate", "--help").stdout
+    code = "\n".join(re.findall(r"```sh\n(.*?)```", guide, re.S))
+    for option in set(re.findall(r"(--[a-z-]+)", code)):
+        assert option in help_text, option

@@ -39,6 +39,7 @@ class Report:
     organisations: int
     aggregates_held: bool
     persons: dict[str, Any] | None = None  # the newest link run's protected summary, if any
+    estimate: dict[str, Any] | None = None  # its multiple systems estimate, as published
 
     @property
     def generated_text(self) -> str:
@@ -72,8 +73,24 @@ def build(hub: Any, country: str | None, today: date) -> Report:
         sources=sources(hub, country, place, sex_age),
         organisations=len(hub.organisations()),
         aggregates_held=bool(hub.summary().get("country_aggregates")),
-        persons=_persons(hub, country),
+        persons=(persons := _persons(hub, country)),
+        estimate=_estimate(hub, persons),
     )
+
+
+def _estimate(hub: Any, persons: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The link run's estimate of the victims no organisation saw, rounded for publication."""
+    from tiphub.errors import TiphubError
+    from tiphub.estimation.methods import published
+
+    if persons is None or len(persons["lists"]) < 2:
+        return None
+    try:
+        full = hub.link_estimate(persons["run"]["id"])
+    except TiphubError:  # no model fits the table: the report says nothing rather than guess
+        return None
+    with hub.db.connect() as conn:
+        return published(full, hub._link_rounder(conn))
 
 
 def _persons(hub: Any, country: str | None) -> dict[str, Any] | None:

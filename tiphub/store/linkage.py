@@ -96,6 +96,15 @@ def records_per_organisation(conn: Connection, run_id: int) -> dict[int, int]:
     return {int(o): int(n) for o, n in conn.execute(query)}
 
 
+def person_values(conn: Connection, run_id: int, column: str) -> list[tuple[int, str | None]]:
+    """(person, value of a case-record column) for every record of a run."""
+    m, c = t.link_members, t.case_records
+    query = (select(m.c.person, c.c[column])
+             .join(c, (c.c.submission_id == m.c.submission_id) & (c.c.row_number == m.c.row_number))
+             .where(m.c.run_id == run_id))
+    return [(int(p), v) for p, v in conn.execute(query)]
+
+
 def members_of_organisation(conn: Connection, run_id: int, organisation_id: int
                             ) -> list[tuple[str | None, int, int]]:
     """(local record id, row_number, person) of one organisation's records in a run."""

@@ -22,12 +22,12 @@ def mount(app: FastAPI) -> None:
     # imported here: the pages use tiphub.api's dependencies, and tiphub.api imports this module
     from tiphub.web import errors, i18n
     from tiphub.web.middleware import PageMiddleware
-    from tiphub.web.routes import account, admin, dashboard, data, members, persons, public
+    from tiphub.web.routes import account, admin, dashboard, data, estimates, members, persons, public
 
     for lang in i18n.available():  # compile the catalogues now: a broken .po fails at start
         i18n.translations(lang)
     pages = APIRouter(include_in_schema=False)
-    for module in (public, dashboard, data, account, admin, members, persons):
+    for module in (public, dashboard, data, account, admin, members, persons, estimates):
         pages.include_router(module.router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

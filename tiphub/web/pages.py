@@ -32,6 +32,7 @@ NAV = (  # (path, label, action the user needs in some organisation; None: any m
     ("/submissions", i18n.N_("Submissions"), "submissions:read"),
     ("/records", i18n.N_("Case records"), "records:read"),
     ("/persons", i18n.N_("Distinct persons"), "linkage:read"),
+    ("/estimate", i18n.N_("Estimate"), "estimates:run"),
     ("/account", i18n.N_("Account"), None),
     ("/admin", i18n.N_("Administration"), "users:manage"),
 )

@@ -26,6 +26,7 @@ class EstimateIn(BaseModel):
     bootstrap: int = Field(1000, ge=0, le=10_000)
     seed: int = Field(2024, ge=0, le=2**31 - 1)
     merge_below: int | None = Field(None, ge=1, le=10**9)
+    by: Literal["sex", "age"] | None = Field(None, description="Estimate by the persons' sex or age.")
 
 
 @router.post("/estimates")
@@ -43,6 +44,13 @@ def estimate_table(
     return estimate_upload(hub, file.file, file.filename, principal=principal, method=method,
                            criterion=criterion, bootstrap=bootstrap, seed=seed,
                            merge_below=merge_below, stratum=stratum or None)
+
+
+@router.get("/link-runs/{run_id}/estimate")
+def run_estimate(run_id: RunId, hub: HubDep, principal: PrincipalDep) -> dict[str, Any]:
+    """A link run's estimate with the hub's standard options (stepwise AIC, 1,000 bootstrap
+    replicates): exact for hub administrators, rounded for publication for everyone else."""
+    return hub.link_estimate(run_id, principal=principal)
 
 
 @router.post("/link-runs/{run_id}/estimate")
