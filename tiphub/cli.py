@@ -565,8 +565,8 @@ def estimate(
                                                          "one.")] = None,
     stratum: Annotated[str | None, typer.Option(help="A column of the table to estimate by "
                                                      "(e.g. sex).")] = None,
-    by: Annotated[str | None, typer.Option(help="With --link-run: estimate by sex or age "
-                                                "(adult/minor) of the persons.")] = None,
+    by: Annotated[str | None, typer.Option(help="With --link-run: estimate by sex, age "
+                                                "(adult/minor) or form of exploitation.")] = None,
     format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """Estimate the victims no list saw (multiple systems estimation), with a 95 % interval."""

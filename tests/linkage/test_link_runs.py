@@ -227,6 +227,8 @@ def test_a_link_run_is_estimated_whole_and_by_sex(linked_hub: Hub) -> None:
     assert whole["total"] >= 60 and whole["assumptions"]
     by_sex = linked_hub.estimate(link_run=run.id, bootstrap=50, by="sex")
     assert list(by_sex["strata"]) == ["female"] and by_sex["strata"]["female"]["observed"] == 60
+    by_form = linked_hub.estimate(link_run=run.id, bootstrap=50, by="form")
+    assert list(by_form["strata"]) == ["forced labour"]
     with pytest.raises(InvalidInput, match="cannot estimate by"):
         linked_hub.estimate(link_run=run.id, by="colour")
     with pytest.raises(InvalidInput, match="not both or neither"):

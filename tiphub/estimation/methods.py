@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 MAX_BOOTSTRAP = 10_000
 #: strata of a link run's persons: the option, the case-record column it reads
-STRATA = {"sex": "gender", "age": "majority_status"}
+STRATA = {"sex": "gender", "age": "majority_status", "form": "forms_yes"}
 
 
 class EstimationMethods:
@@ -45,6 +45,11 @@ class EstimationMethods:
             holders = store.person_organisations(conn, summary["run"]["id"])
             codes = {o.id: o.code for o in repo.organisations(conn)}
         votes: dict[int, Counter] = {}
+        if column == "forms_yes":  # several forms per record: a person's forms are all its records'
+            masks: dict[int, int] = {}
+            for person, value in values:
+                masks[person] = masks.get(person, 0) | int(value or 0)
+            values = [(person, _form_stratum(mask)) for person, mask in masks.items()]
         for person, value in values:
             votes.setdefault(person, Counter())[value or "not recorded"] += 1
         held: dict[int, set[str]] = {}
@@ -125,6 +130,22 @@ class EstimationMethods:
             result = estimate(table, **options).to_dict()
         result["source"] = {"table": label}
         return result
+
+
+def _form_stratum(mask: int) -> str | None:
+    """A person's form-of-exploitation stratum: disjoint, as strata must be."""
+    from tiphub.vocab.codes import ANALYTIC
+
+    forms = ANALYTIC.flag_group("forms")
+    sexual = bool(mask & forms.bit("sexual_exploitation"))
+    labour = bool(mask & forms.bit("forced_labour"))
+    if sexual and labour:
+        return "sexual exploitation and forced labour"
+    if sexual:
+        return "sexual exploitation"
+    if labour:
+        return "forced labour"
+    return "other forms" if mask else None
 
 
 def significant(value: float | None, digits: int = 3) -> float | None:

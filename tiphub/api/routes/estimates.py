@@ -26,7 +26,8 @@ class EstimateIn(BaseModel):
     bootstrap: int = Field(1000, ge=0, le=10_000)
     seed: int = Field(2024, ge=0, le=2**31 - 1)
     merge_below: int | None = Field(None, ge=1, le=10**9)
-    by: Literal["sex", "age"] | None = Field(None, description="Estimate by the persons' sex or age.")
+    by: Literal["sex", "age", "form"] | None = Field(
+        None, description="Estimate by the persons' sex, age (adult/minor) or form of exploitation.")
 
 
 @router.post("/estimates")
