@@ -100,6 +100,19 @@ def _seed(home: Path) -> None:
                         profile="ctdc-synthetic")
         hub.import_file(write_ctdc_synthetic(home / "shelter.csv", 1500, seed=12), org="shelter",
                         profile="ctdc-synthetic")
+        _link(hub, home)
+
+
+def _link(hub: Hub, home: Path) -> None:
+    """Encoded files of the police and the shelter (who share 20 of their persons), linked."""
+    from factories import encoded_csv, planted_encodings
+
+    records = planted_encodings(90, [[0]] * 40 + [[0, 1]] * 20 + [[1]] * 30, seed=21)
+    for party, code in enumerate(("police", "shelter")):
+        path = home / f"{code}-encoded.csv"
+        path.write_text(encoded_csv(records[party], prefix=code[:2].upper()))
+        hub.import_file(path, org=code)
+    hub.link(threshold=0.8)
 
 
 def _free_port() -> int:

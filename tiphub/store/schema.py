@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -18,6 +19,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
+    true,
 )
 
 from tiphub.records import FLAG_GROUPS, SINGLE_FIELDS
@@ -47,6 +50,12 @@ organisations = Table(
     Column("type", String(64), nullable=False),
     Column("country", String(3)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # the directory (issue 6): what kind of entry, its mandate and public contacts (institutions)
+    Column("kind", String(32), nullable=False, server_default="organisation"),
+    Column("mandate", Text),
+    Column("contact_email", String(254)),
+    Column("website", String(500)),
+    Column("member", Boolean, nullable=False, server_default=true()),  # of the coordination space
 )
 
 submissions = Table(
@@ -304,4 +313,40 @@ link_members = Table(
     Column("person", Integer, nullable=False),  # 1..persons, numbered by first record
     PrimaryKeyConstraint("run_id", "submission_id", "row_number"),
     Index(None, "run_id", "person"),
+)
+
+
+# -- coordination (issue 6): programmes and activities, "who does what where, when, for whom" --
+
+#: People targeted and reached: a total and four sex × age cells (``targeted_f_children``...).
+PEOPLE_COLUMNS: tuple[str, ...] = tuple(
+    f"{measure}{cell}" for measure in ("targeted", "reached")
+    for cell in ("", "_f_children", "_f_adults", "_m_children", "_m_adults"))
+
+programmes = Table(
+    "programmes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),  # implementer
+    Column("code", String(64), nullable=False),  # the implementer's own code of the activity
+    Column("name", String(300), nullable=False),
+    Column("pillar", String(16), nullable=False),
+    Column("intervention", String(48), nullable=False),
+    Column("funders", Text, nullable=False),  # JSON lists: directory codes or free names
+    Column("partners", Text, nullable=False),
+    Column("target_sexes", Text, nullable=False),  # JSON lists of codes; [] = everyone
+    Column("target_ages", Text, nullable=False),
+    Column("target_industries", Text, nullable=False),  # ISIC Rev.4 section letters
+    Column("country", String(3), nullable=False),
+    Column("adm1", String(200)),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    *[Column(name, Integer) for name in PEOPLE_COLUMNS],
+    Column("budget", Float),
+    Column("currency", String(3)),
+    Column("funding_source", String(16)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("organisation_id", "code"),
+    Index(None, "country", "pillar"),
 )

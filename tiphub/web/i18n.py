@@ -176,8 +176,9 @@ def number(value: int | float) -> str:
     return format_decimal(value, locale=locale(current()))
 
 
-def percent(value: float) -> str:
-    return format_percent(value, format="#,##0.0%", locale=locale(current()))
+def percent(value: float, digits: int = 1) -> str:
+    pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+    return format_percent(value, format=pattern, locale=locale(current()))
 
 
 @cache

@@ -1,0 +1,1 @@
+"""Coordination: who does what where, gaps, instruments and indicators (domain.md section 6)."""
