@@ -204,7 +204,8 @@ def _alternatives(table: OverlapTable, sel: Selection, checker: Checker, score: 
     if len(close) < 2:
         return alts, None
     lo, hi = min(f.total for f in close), max(f.total for f in close)
-    scope = "of all the models" if len(all_pairs(table.k)) <= MAX_EXHAUSTIVE_PAIRS else "models near the chosen one"
+    everything = len(all_pairs(table.k)) <= MAX_EXHAUSTIVE_PAIRS
+    scope = "of all the models" if everything else "models near the chosen one"
     return alts, (f"{len(close)} {scope} are within {within:g} {score.upper()} units of the best; "
                   f"their totals range from {lo:,.0f} to {hi:,.0f}, a measure of how much the estimate "
                   f"depends on the choice of model")
