@@ -37,6 +37,12 @@ user_app = typer.Typer(help="Users of the shared service and their roles.", no_a
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
+directory_app = typer.Typer(help="The directory of organisations and national mechanisms.",
+                            no_args_is_help=True)
+programmes_app = typer.Typer(help="Programmes and activities (5W), imported and exported as "
+                                  "HXL-tagged CSV.", no_args_is_help=True)
+app.add_typer(directory_app, name="directory")
+app.add_typer(programmes_app, name="programmes")
 out = Console(emoji=False)  # ":b:" in "A:B:C" is no emoji
 err = Console(stderr=True, emoji=False)
 
@@ -377,7 +383,107 @@ def demo(
     out.print(f"report: {result['report']}")
 
 
-# -- helpers ---------------------------------------------------------------------------------
+# -- coordination: the directory and programmes (5W) -------------------------------------------
+
+
+@directory_app.command("list")
+def directory_list(
+    kind: Annotated[str | None, typer.Option(help="organisation, national_rapporteur, "
+                                                  "national_coordinator or referral_mechanism.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 country code.")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """List the directory: organisations and national mechanisms."""
+    with open_hub() as hub:
+        entries = [e.model_dump(mode="json") for e in hub.directory(kind=kind, country=country)]
+    _print_records(entries, format, ["code", "name", "kind", "type", "country", "member",
+                                     "contact_email", "website"])
+
+
+@directory_app.command("set")
+def directory_set(
+    code: str,
+    name: Annotated[str | None, typer.Option(help="Full name (needed for a new entry).")] = None,
+    kind: Annotated[str | None, typer.Option(help="organisation, national_rapporteur, "
+                                                  "national_coordinator or referral_mechanism.")] = None,
+    type: Annotated[str | None, typer.Option(help="HTCDS org_Type.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 country code ('' clears).")] = None,
+    mandate: Annotated[str | None, typer.Option(help="The mandate, in a sentence or two.")] = None,
+    contact_email: Annotated[str | None, typer.Option(help="Public contact address of the "
+                                                           "institution.")] = None,
+    website: Annotated[str | None, typer.Option(help="Public web address (https://...).")] = None,
+    member: Annotated[bool | None, typer.Option("--member/--not-member",
+                                                help="Member of the coordination space.")] = None,
+) -> None:
+    """Add a directory entry (an organisation or a national mechanism) or change one."""
+    with open_hub() as hub:
+        entry = hub.update_directory_entry(code, name=name, kind=kind, type=type, country=country,
+                                           mandate=mandate, contact_email=contact_email,
+                                           website=website, member=member)
+    out.print(f"{entry.code}: {entry.name} ({entry.kind}, {entry.country or 'no country'})")
+
+
+@programmes_app.command("import")
+def programmes_import(
+    file: Annotated[Path, typer.Argument(help="HXL-tagged CSV (docs/coordination.md).")],
+    org: Annotated[str, typer.Option(help="Organisation importing (the implementer of rows "
+                                          "that name none).")],
+    format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """Import programmes and activities (5W) from an HXL-tagged CSV: all rows or none."""
+    from tiphub.errors import FileRejected
+
+    with open_hub() as hub:
+        try:
+            report = hub.import_programmes(file, org=org)
+        except FileRejected as exc:
+            if exc.problems:
+                table = Table("row", "column", "rule", "accepted", title="problems")
+                for p in exc.problems:
+                    table.add_row(str(p.row or "-"), p.column or "-", p.rule, p.accepted or p.message)
+                err.print(table)
+            raise
+    if format is Format.json:
+        out.print_json(report.model_dump_json())
+        return
+    out.print(f"{report.file_name}: {report.rows_total} rows for {report.organisation}: "
+              f"{report.created} added, {report.updated} updated, {report.unchanged} unchanged")
+    for problem in report.problems:
+        out.print(f"  warning: {problem.message}", highlight=False, markup=False)
+
+
+@programmes_app.command("list")
+def programmes_list(
+    country: Annotated[str | None, typer.Option(help="ISO 3166 country code.")] = None,
+    pillar: Annotated[str | None, typer.Option(help="prevention, protection, prosecution or "
+                                                    "partnership.")] = None,
+    intervention: Annotated[str | None, typer.Option(help="Intervention type.")] = None,
+    org: Annotated[str | None, typer.Option(help="Implementing organisation.")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """List programmes and activities (who does what where)."""
+    with open_hub() as hub:
+        found = [p.model_dump(mode="json") for p in hub.programmes(
+            country=country, pillar=pillar, intervention=intervention, org=org)]
+    _print_records(found, format, ["organisation", "code", "name", "pillar", "intervention",
+                                   "country", "adm1", "start_date", "end_date", "targeted",
+                                   "reached"])
+
+
+@programmes_app.command("export")
+def programmes_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write: .csv (HXL) "
+                                                                "or .xlsx.")],
+    country: Annotated[str | None, typer.Option(help="ISO 3166 country code.")] = None,
+    pillar: Annotated[str | None, typer.Option(help="Pillar.")] = None,
+    org: Annotated[str | None, typer.Option(help="Implementing organisation.")] = None,
+) -> None:
+    """Export programmes as HXL-tagged CSV or Excel (the CSV imports again unchanged)."""
+    if output.suffix.lower() not in (".csv", ".xlsx"):
+        raise typer.BadParameter("the output file ends in .csv or .xlsx")
+    with open_hub() as hub:
+        path = hub.export_programmes(output, country=country, pillar=pillar, org=org)
+    out.print(f"wrote {path}")
 
 
 # -- record linkage ---------------------------------------------------------------------------

@@ -80,9 +80,11 @@ class FileRejected(TiphubError):
     http_status = 422
     exit_code = 65
 
-    def __init__(self, message: str, *, file: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, file: str, hint: str | None = None,
+                 problems: list | None = None) -> None:
         super().__init__(f"{file}: {message}", hint=hint)
         self.file = file
+        self.problems = problems or []  # tiphub.records.Problem, one per row and column
 
 
 class DatabaseError(TiphubError):

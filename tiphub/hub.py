@@ -17,6 +17,7 @@ from tiphub.accounts.methods import AccountMethods
 from tiphub.accounts.policy import allowed, authorize
 from tiphub.accounts.principal import SYSTEM, Principal
 from tiphub.config import Settings
+from tiphub.coordination.methods import CoordinationMethods
 from tiphub.errors import Forbidden, InvalidInput, NotFound, TiphubError
 from tiphub.estimation.methods import EstimationMethods
 from tiphub.ingest import ImportOptions
@@ -34,7 +35,7 @@ from tiphub.vocab import geo
 Progress = Callable[[int, int], None]
 
 
-class Hub(AccountMethods, LinkageMethods, EstimationMethods):
+class Hub(AccountMethods, LinkageMethods, EstimationMethods, CoordinationMethods):
     """The evidence hub of one coordination space."""
 
     def __init__(self, settings: Settings | None = None, *, db: str | None = None,

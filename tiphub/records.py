@@ -7,7 +7,7 @@ millions of rows); everything returned to a caller is a pydantic model.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -66,6 +66,13 @@ class Organisation(Model):
     type: str = Field(description="HTCDS org_Type, e.g. NGO or LawEnforcement.")
     country: str | None = Field(None, description="ISO 3166 alpha-3.")
     created_at: datetime
+    kind: str = Field("organisation", description=(
+        "Kind of directory entry: organisation, national_rapporteur, national_coordinator or "
+        "referral_mechanism."))
+    mandate: str | None = Field(None, description="What the entry is mandated to do (public text).")
+    contact_email: str | None = Field(None, description="A public contact address of the institution.")
+    website: str | None = Field(None, description="The institution's public web address.")
+    member: bool = Field(True, description="Whether it is a member of the coordination space.")
 
 
 class Submission(Model):
@@ -157,3 +164,57 @@ class LinkRun(Model):
     inputs: list[dict[str, Any]] = Field(
         [], description="The submissions linked: id, organisation, sha256, records.")
     reused: bool = Field(False, description="True when an identical earlier run was returned.")
+
+
+class Programme(Model):
+    """One programme or activity of a 5W table: who (implementer, funders, partners) does what
+    (pillar, intervention type) where (country, first administrative level), when, for whom."""
+
+    id: int
+    organisation: str = Field(description="Code of the implementing organisation.")
+    code: str = Field(description="The implementer's code of the activity (unique per implementer).")
+    name: str
+    pillar: str = Field(description="Global Plan of Action pillar: prevention, protection, "
+                                    "prosecution or partnership.")
+    intervention: str = Field(description="Intervention type (tiphub/vocab/data/coordination.json).")
+    funders: list[str] = Field(default_factory=list, description="Directory codes or free names.")
+    partners: list[str] = Field(default_factory=list, description="Directory codes or free names.")
+    target_sexes: list[str] = Field(default_factory=list, description="f and/or m; empty: everyone.")
+    target_ages: list[str] = Field(default_factory=list,
+                                   description="children and/or adults; empty: everyone.")
+    target_industries: list[str] = Field(default_factory=list,
+                                         description="At-risk industries as ISIC Rev.4 sections A-U.")
+    country: str = Field(description="ISO 3166 alpha-3.")
+    adm1: str | None = Field(None, description="First administrative level (name).")
+    start_date: date | None = None
+    end_date: date | None = None
+    targeted: int | None = None
+    targeted_f_children: int | None = None
+    targeted_f_adults: int | None = None
+    targeted_m_children: int | None = None
+    targeted_m_adults: int | None = None
+    reached: int | None = None
+    reached_f_children: int | None = None
+    reached_f_adults: int | None = None
+    reached_m_children: int | None = None
+    reached_m_adults: int | None = None
+    budget: float | None = None
+    currency: str | None = Field(None, description="ISO 4217 code.")
+    funding_source: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProgrammeImportReport(Model):
+    """What a programme (5W) import stored. A file with any error stores nothing: its problems
+    come back in the error instead (see :class:`tiphub.errors.FileRejected`)."""
+
+    file_name: str
+    organisation: str
+    rows_total: int
+    created: int
+    updated: int
+    unchanged: int
+    ignored_columns: list[str] = Field(
+        default_factory=list, description="Columns without a hashtag (HXL ignores them).")
+    problems: list[Problem] = Field(default_factory=list, description="Warnings only.")

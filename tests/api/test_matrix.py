@@ -45,9 +45,19 @@ ROUTES = [
     ("POST", "/estimates", "table", SIGNED_IN),
     ("GET", "/tokens", None, SIGNED_IN),
     ("POST", "/tokens", "token", SIGNED_IN),
+    ("GET", "/directory", None, WHO),
+    ("GET", "/directory?kind=national_rapporteur&country=GBR", None, WHO),
+    ("PUT", "/directory/police", "entry", ["org_admin", "hub_admin"]),
+    ("PUT", "/directory/rapporteur-gbr", "mechanism", ["hub_admin"]),
+    ("GET", "/programmes", None, SIGNED_IN),
+    ("GET", "/programmes?country=GBR&pillar=protection", None, SIGNED_IN),
+    ("GET", "/programmes.csv", None, SIGNED_IN),
+    ("GET", "/programmes.xlsx", None, SIGNED_IN),
+    ("POST", "/programmes/imports", "5w", ["steward", "org_admin", "hub_admin"]),
 ]
 SUCCESS = {"GET": 200, "POST": 201, "PUT": 204, "DELETE": 204}
-SUCCESS_OF = {"/estimates": 200, "/link-runs/{run}/estimate": 200}  # computed, nothing created
+SUCCESS_OF = {"/estimates": 200, "/link-runs/{run}/estimate": 200,  # computed, nothing created
+              "/directory/police": 200, "/directory/rapporteur-gbr": 200}  # the entry as stored
 
 
 def call(world: World, method: str, path: str, kind: str | None, who: str):
@@ -60,7 +70,14 @@ def call(world: World, method: str, path: str, kind: str | None, who: str):
     if kind == "upload":
         return world.client.post(url, headers=headers, data={"org": "police"},
                                  files={"file": ("upload.csv", world.upload.read_bytes())})
+    if kind == "5w":
+        return world.client.post(url, headers=headers, data={"org": "police"}, files={"file": (
+            "5w.csv", b"Activity,Type,Country\n#activity+name,#activity+type,#country+code\n"
+                      b"Training,training_law_enforcement,GBR\n")})
     body = {"org": {"code": f"org-{n}", "name": "New"}, "role": {"role": "viewer"},
+            "entry": {"mandate": "Investigates trafficking."},
+            "mechanism": {"name": "National Rapporteur", "kind": "national_rapporteur",
+                          "country": "GBR", "member": False},
             "user": {"email": f"user{n}@x.test", "name": "U"},
             "token": {"name": "t", "scopes": ["read"]}, "link": {"threshold": 0.8},
             "estimate": {"bootstrap": 20}}.get(kind or "")

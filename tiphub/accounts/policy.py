@@ -21,11 +21,12 @@ class Rule:
     any_member: bool  # whether any signed-in user may (space-wide, non-case-level data)
     scope: str  # the API-token scope needed
     per_organisation: bool  # whether the action concerns one organisation's data
+    public: bool = False  # whether someone not signed in may (the directory of institutions)
 
 
 def _rule(roles: str = "", *, hub_admin: bool = False, anyone: bool = False, scope: str = "read",
-          per_org: bool = False) -> Rule:
-    return Rule(frozenset(roles.split()), hub_admin, anyone, scope, per_org)
+          per_org: bool = False, public: bool = False) -> Rule:
+    return Rule(frozenset(roles.split()), hub_admin, anyone or public, scope, per_org, public)
 
 
 STEWARDS = "org_admin data_steward"
@@ -53,6 +54,13 @@ POLICY: dict[str, Rule] = {
     "linkage:run": _rule(hub_admin=True, scope="admin"),
     # one's own account
     "tokens:manage": _rule(anyone=True, scope="admin"),
+    # coordination: the directory of institutions is public; an organisation's administrator
+    # edits its own entry's mandate and contacts (kind and membership: hub administrators)
+    "directory:read": _rule(public=True),
+    "directory:manage": _rule("org_admin", hub_admin=True, scope="admin", per_org=True),
+    # programmes and activities (5W): every member reads; the implementer's stewards manage
+    "programmes:read": _rule(anyone=True),
+    "programmes:manage": _rule(STEWARDS, hub_admin=True, scope="import", per_org=True),
 }
 
 
@@ -61,6 +69,8 @@ def allowed(principal: Principal, action: str, organisation_id: int | None = Non
     rule = POLICY[action]
     if principal.via == "cli":
         return True
+    if principal.via == "anonymous":
+        return rule.public
     if principal.scopes is not None and rule.scope not in principal.scopes:
         return False
     if rule.any_member:

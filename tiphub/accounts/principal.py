@@ -42,3 +42,7 @@ class Principal:
 
 #: The local command line and the Python API: whoever can open the database file owns it.
 SYSTEM = Principal(user_id=None, email="", name="local command line", hub_admin=True, via="cli")
+
+#: Nobody signed in: may read only what the policy marks public (the directory).
+ANONYMOUS = Principal(user_id=None, email="", name="anonymous", via="anonymous",
+                      scopes=frozenset({"read"}))

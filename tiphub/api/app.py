@@ -12,7 +12,16 @@ from fastapi.staticfiles import StaticFiles
 from tiphub import __version__
 from tiphub.api import errors
 from tiphub.api.models import Health
-from tiphub.api.routes import admin, auth, data, estimates, linkage, organisations, submissions
+from tiphub.api.routes import (
+    admin,
+    auth,
+    coordination,
+    data,
+    estimates,
+    linkage,
+    organisations,
+    submissions,
+)
 from tiphub.config import Settings
 from tiphub.hub import Hub
 from tiphub.web import mount as mount_pages
@@ -42,7 +51,8 @@ def create_app(hub: Hub | None = None, *, settings: Settings | None = None) -> F
         """Liveness: answers without touching the database."""
         return Health(status="ok", version=__version__)
 
-    for module in (auth, organisations, submissions, data, linkage, estimates, admin):
+    for module in (auth, organisations, submissions, data, linkage, estimates, coordination,
+                   admin):
         api.include_router(module.router)
     app.include_router(api)
     mount_pages(app)  # the web pages at /, their assets at /static

@@ -38,6 +38,7 @@ class ErrorDetail(BaseModel):
     message: str
     hint: str | None = None
     fields: list[str] | None = None
+    problems: list[dict] | None = None  # a rejected file's problems: row, column, rule, accepted
 
 
 class ErrorBody(BaseModel):
@@ -45,8 +46,9 @@ class ErrorBody(BaseModel):
 
 
 def body(status: int, type_: str, message: str, hint: str | None = None,
-         fields: list[str] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
-    detail = ErrorDetail(type=type_, message=message, hint=hint, fields=fields)
+         fields: list[str] | None = None, headers: dict[str, str] | None = None,
+         problems: list[dict] | None = None) -> JSONResponse:
+    detail = ErrorDetail(type=type_, message=message, hint=hint, fields=fields, problems=problems)
     return JSONResponse(ErrorBody(error=detail).model_dump(exclude_none=True), status_code=status,
                         headers=headers)
 
@@ -55,7 +57,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(TiphubError)
     async def _tiphub(request: Request, exc: TiphubError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
-        return body(exc.http_status, type(exc).__name__, exc.message, exc.hint, headers=headers)
+        problems = [p.model_dump(mode="json") for p in getattr(exc, "problems", None) or []]
+        return body(exc.http_status, type(exc).__name__, exc.message, exc.hint, headers=headers,
+                    problems=problems or None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

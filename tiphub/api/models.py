@@ -56,6 +56,20 @@ class OrganisationIn(BaseModel):
     country: str | None = Field(None, max_length=60)
 
 
+class DirectoryEntryIn(BaseModel):
+    """Fields to set; those left out stay as they are (an empty string clears a text field)."""
+
+    name: str | None = Field(None, max_length=200)
+    kind: str | None = Field(None, max_length=32, description=(
+        "organisation, national_rapporteur, national_coordinator or referral_mechanism"))
+    type: str | None = Field(None, max_length=64, description="HTCDS org_Type")
+    country: str | None = Field(None, max_length=60)
+    mandate: str | None = Field(None, max_length=4000)
+    contact_email: str | None = Field(None, max_length=254)
+    website: str | None = Field(None, max_length=500)
+    member: bool | None = None
+
+
 class RoleIn(BaseModel):
     role: str = Field(max_length=32, description="org_admin, data_steward, analyst or viewer")
 
