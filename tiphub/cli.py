@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
@@ -43,6 +44,9 @@ programmes_app = typer.Typer(help="Programmes and activities (5W), imported and 
                                   "HXL-tagged CSV.", no_args_is_help=True)
 app.add_typer(directory_app, name="directory")
 app.add_typer(programmes_app, name="programmes")
+release_app = typer.Typer(help="Differentially private releases and the privacy budget "
+                               "(docs/release.md).", no_args_is_help=True)
+app.add_typer(release_app, name="release")
 out = Console(emoji=False)  # ":b:" in "A:B:C" is no emoji
 err = Console(stderr=True, emoji=False)
 
@@ -741,6 +745,110 @@ def _print_link_summary(summary: dict[str, Any]) -> None:
     if not summary["exact"]:
         out.print(f"counts below {summary['min_cell_size']} are hidden; `tiphub link-overlap` "
                   "writes the exact table for estimation")
+
+
+# -- publishing with differential privacy ------------------------------------------------------
+
+
+def _print_budget(budget: dict[str, Any]) -> None:
+    out.print(f"privacy budget of {budget['dataset']}: epsilon {budget['epsilon']:g}, delta "
+              f"{budget['delta']:g}; spent epsilon {budget['spent_epsilon']:.3g} in "
+              f"{budget['releases']} release(s), remaining epsilon {budget['remaining_epsilon']:.3g}")
+
+
+@release_app.command("budget")
+def release_budget(
+    epsilon: Annotated[float | None, typer.Option(help="Total epsilon the releases of the case "
+                                                       "records may spend (leave out to show).")] = None,
+    delta: Annotated[float, typer.Option(help="Delta of the budget.")] = 1e-6,
+) -> None:
+    """Show the privacy budget, or set it (hub administrators; never below what is spent)."""
+    with open_hub() as hub:
+        budget = (hub.set_privacy_budget(epsilon, delta) if epsilon is not None
+                  else hub.privacy_budget())
+    _print_budget(budget)
+
+
+@release_app.command("create")
+def release_create(
+    tables: Annotated[str | None, typer.Option(help="Comma-separated tables of the public "
+                                                    "workload (default: all, unless --synthetic).")] = None,
+    epsilon: Annotated[float, typer.Option(help="Epsilon this release spends.")] = 1.0,
+    synthetic: Annotated[bool, typer.Option("--synthetic", help="Also a synthetic file in the "
+                                                                 "CTDC format.")] = False,
+    rows: Annotated[int | None, typer.Option(help="Synthetic rows (default: the noisy count).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Reproducible noise, for tests: such a "
+                                                  "release can never be published.")] = None,
+) -> None:
+    """Prepare a draft release from the case records, spending from the privacy budget."""
+    names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
+    with open_hub() as hub:
+        release = hub.create_release(names, epsilon, synthetic=synthetic, rows=rows, seed=seed)
+        budget = hub.privacy_budget()
+    params = release["parameters"]
+    out.print(f"draft release {release['id']}: epsilon {release['epsilon']:g}, tables "
+              f"{', '.join(params['tables']) or '(none)'}"
+              + (f", synthetic file of {params['rows']} rows" if params["synthetic"] else ""))
+    for warning in params["warnings"]:
+        err.print(f"warning: {warning}", highlight=False, markup=False)
+    _print_budget(budget)
+    out.print(f"`tiphub release publish {release['id']}` makes it public")
+
+
+@release_app.command("publish")
+def release_publish(release_id: Annotated[int, typer.Argument(help="Release id.")]) -> None:
+    """Publish a draft release: public, and never changed again."""
+    with open_hub() as hub:
+        release = hub.publish_release(release_id)
+    out.print(f"release {release['id']} published at {release['published_at']:%Y-%m-%d %H:%M} UTC")
+
+
+@release_app.command("list")
+def release_list(format: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+    """List releases (drafts and published), newest first."""
+    with open_hub() as hub:
+        found = hub.releases()
+    rows = [{"id": r["id"], "status": r["status"], "epsilon": r["epsilon"], "delta": r["delta"],
+             "tables": ",".join(r["parameters"]["tables"]), "synthetic": r["parameters"]["synthetic"],
+             "created_at": r["created_at"], "published_at": r["published_at"]} for r in found]
+    _print_records(rows, format, ["id", "status", "epsilon", "delta", "tables", "synthetic",
+                                  "created_at", "published_at"])
+
+
+@release_app.command("show")
+def release_show(
+    release_id: Annotated[int, typer.Argument(help="Release id.")],
+    tables_csv: Annotated[Path | None, typer.Option(help="Write the tables (one row per cell) "
+                                                         "to this CSV file.")] = None,
+    synthetic_csv: Annotated[Path | None, typer.Option(help="Write the synthetic file to this "
+                                                            "CSV file.")] = None,
+) -> None:
+    """Show a release: parameters, tables and the utility and risk report."""
+    with open_hub() as hub:
+        release = hub.release(release_id)
+        if tables_csv:
+            tables_csv.write_text(hub.release_tables_csv(release_id), encoding="utf-8")
+        if synthetic_csv:
+            synthetic_csv.write_text(hub.release_synthetic_csv(release_id), encoding="utf-8")
+    params = release["parameters"]
+    out.print(f"release {release['id']} ({release['status']}): epsilon {release['epsilon']:g}, "
+              f"delta {release['delta']:g}, {params['records']} records"
+              + (f", seed {params['seed']} (not private)" if params["seed"] is not None else ""))
+    table = Table("table", "cells", "total", "sd", "95% +/-", "flagged cells")
+    for t in release["tables"]:
+        table.add_row(t["name"], str(len(np.asarray(t["counts"]).ravel())), str(t["total"]),
+                      f"{t['sd']:g}", f"{t['ci95']:g}", str(t["flagged"]))
+    if release["tables"]:
+        out.print(table)
+    report = Table("measure", "internal", "published", title="utility and risk")
+    for key, shown in release["report_public"].items():
+        report.add_row(key, "", str(shown))
+    for t in release["report_internal"].get("tvd", []):
+        report.add_row(f"tvd {t['ways']}-way mean / worst", f"{t['mean']:.3f} / {t['worst']:.3f}", "")
+    out.print(report)
+    for path in (tables_csv, synthetic_csv):
+        if path:
+            out.print(f"wrote {path}")
 
 
 def _print_records(records: list[dict[str, Any]], format: Format, columns: list[str]) -> None:

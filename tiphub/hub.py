@@ -24,6 +24,7 @@ from tiphub.ingest import ImportOptions
 from tiphub.ingest import import_file as _import_file
 from tiphub.linkage.methods import LinkageMethods
 from tiphub.records import ImportReport, Organisation, Submission
+from tiphub.release.methods import ReleaseMethods
 from tiphub.stats import Filters, StatTable, compute, protect
 from tiphub.stats.aggregates import aggregate_table
 from tiphub.stats.cache import TableCache
@@ -35,7 +36,8 @@ from tiphub.vocab import geo
 Progress = Callable[[int, int], None]
 
 
-class Hub(AccountMethods, LinkageMethods, EstimationMethods, CoordinationMethods):
+class Hub(AccountMethods, LinkageMethods, EstimationMethods, CoordinationMethods,
+          ReleaseMethods):
     """The evidence hub of one coordination space."""
 
     def __init__(self, settings: Settings | None = None, *, db: str | None = None,

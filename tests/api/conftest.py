@@ -31,6 +31,7 @@ class World:
                  upload: Path, run: int) -> None:
         self.hub, self.client, self.tokens = hub, client, tokens
         self.submission, self.upload, self.run = submission, upload, run
+        self.release = self.draft = 0  # a published release and a draft, set by the fixture
 
     def headers(self, who: str) -> dict[str, str]:
         return {} if who == "anonymous" else {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -60,8 +61,22 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         path.write_text(encoded_csv(encoded[party]))
         hub.import_file(path, org=code)
     run = hub.link(threshold=0.8).id
+    # releases: a published one with a synthetic file (the size floor lowered for 15 records),
+    # and a draft to publish
+    import tiphub.release.synthetic as synthetic
+
+    hub.set_privacy_budget(10)
+    floor, synthetic.MIN_ROWS = synthetic.MIN_ROWS, 10
+    try:
+        published = hub.create_release(["sex-age"], 0.5, synthetic=True)["id"]
+    finally:
+        synthetic.MIN_ROWS = floor
+    hub.publish_release(published)
+    draft = hub.create_release(["sex-age"], 0.5)["id"]
     upload = home / "upload.csv"
     upload.write_text(ctdc_csv([ctdc_row(yearOfRegistration="2021") for _ in range(3)]))
     with TestClient(create_app(hub)) as client:
-        yield World(hub, client, tokens, submission, upload, run)
+        world = World(hub, client, tokens, submission, upload, run)
+        world.release, world.draft = published, draft
+        yield world
     hub.close()

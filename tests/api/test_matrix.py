@@ -54,14 +54,23 @@ ROUTES = [
     ("GET", "/programmes.csv", None, SIGNED_IN),
     ("GET", "/programmes.xlsx", None, SIGNED_IN),
     ("POST", "/programmes/imports", "5w", ["steward", "org_admin", "hub_admin"]),
+    ("GET", "/releases", None, WHO),
+    ("GET", "/releases/{rel}", None, WHO),
+    ("GET", "/releases/{rel}/tables.csv", None, WHO),
+    ("GET", "/releases/{rel}/synthetic.csv", None, WHO),
+    ("POST", "/releases", "release", ["hub_admin"]),
+    ("POST", "/releases/{draft}/publish", None, ["hub_admin"]),
+    ("GET", "/privacy-budget", None, ["hub_admin"]),
 ]
 SUCCESS = {"GET": 200, "POST": 201, "PUT": 204, "DELETE": 204}
 SUCCESS_OF = {"/estimates": 200, "/link-runs/{run}/estimate": 200,  # computed, nothing created
-              "/directory/police": 200, "/directory/rapporteur-gbr": 200}  # the entry as stored
+              "/directory/police": 200, "/directory/rapporteur-gbr": 200,  # the entry as stored
+              "/releases/{draft}/publish": 200}  # the release, now published
 
 
 def call(world: World, method: str, path: str, kind: str | None, who: str):
-    url = "/api/v1" + path.format(sub=world.submission, run=world.run)
+    url = "/api/v1" + path.format(sub=world.submission, run=world.run,
+                                      rel=world.release, draft=world.draft)
     headers = world.headers(who)
     n = next(_counter)
     if kind == "table":
@@ -80,7 +89,8 @@ def call(world: World, method: str, path: str, kind: str | None, who: str):
                           "country": "GBR", "member": False},
             "user": {"email": f"user{n}@x.test", "name": "U"},
             "token": {"name": "t", "scopes": ["read"]}, "link": {"threshold": 0.8},
-            "estimate": {"bootstrap": 20}}.get(kind or "")
+            "estimate": {"bootstrap": 20},
+            "release": {"tables": ["sex-age"], "epsilon": 0.1}}.get(kind or "")
     return world.client.request(method, url, headers=headers, json=body)
 
 

@@ -20,6 +20,7 @@ from tiphub.api.routes import (
     estimates,
     linkage,
     organisations,
+    releases,
     submissions,
 )
 from tiphub.config import Settings
@@ -52,7 +53,7 @@ def create_app(hub: Hub | None = None, *, settings: Settings | None = None) -> F
         return Health(status="ok", version=__version__)
 
     for module in (auth, organisations, submissions, data, linkage, estimates, coordination,
-                   admin):
+                   releases, admin):
         api.include_router(module.router)
     app.include_router(api)
     mount_pages(app)  # the web pages at /, their assets at /static

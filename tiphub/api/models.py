@@ -127,3 +127,16 @@ class Health(BaseModel):
 
 class Records(Page[dict[str, Any]]):
     organisation: str
+
+
+class ReleaseIn(BaseModel):
+    """A release to prepare from the case records (docs/release.md)."""
+
+    tables: list[str] | None = Field(None, max_length=20, description=(
+        "Tables of the public workload (all when left out, unless synthetic)."))
+    epsilon: float = Field(1.0, description="Epsilon this release spends from the budget.")
+    synthetic: bool = Field(False, description="Also a synthetic file in the CTDC format.")
+    rows: int | None = Field(None, ge=1, le=1_000_000,
+                             description="Synthetic rows (default: the noisy count).")
+    seed: int | None = Field(None, ge=0, le=2**32,
+                             description="Reproducible noise, for tests: never publishable.")

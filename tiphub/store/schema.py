@@ -350,3 +350,40 @@ programmes = Table(
     UniqueConstraint("organisation_id", "code"),
     Index(None, "country", "pillar"),
 )
+
+# -- publishing with differential privacy (issue 7): releases and the privacy-budget ledger --
+
+releases = Table(
+    "releases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dataset", String(48), nullable=False),  # whose budget it spends ("case-records")
+    Column("status", String(16), nullable=False),  # draft, then published (immutable)
+    Column("epsilon", Float, nullable=False),
+    Column("delta", Float, nullable=False),
+    Column("rho", Float, nullable=False),
+    Column("parameters", Text, nullable=False),  # JSON: tables, synthetic, rows, seed, records
+    Column("tables", Text, nullable=False),  # JSON: the noisy tables (counts, domains, error)
+    Column("synthetic_csv", Text),  # the synthetic file in the CTDC format, if asked for
+    Column("report_internal", Text, nullable=False),  # JSON: exact TVDs (hub administrators)
+    Column("report_public", Text, nullable=False),  # JSON: ranges, as published
+    Column("created_by", String(320), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Index(None, "status"),
+)
+
+privacy_ledger = Table(
+    "privacy_ledger",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dataset", String(48), nullable=False),
+    Column("entry", String(16), nullable=False),  # "budget" (set by an admin) or "spend"
+    Column("epsilon", Float, nullable=False),
+    Column("delta", Float, nullable=False),
+    Column("rho", Float, nullable=False),
+    Column("release_id", ForeignKey("releases.id")),  # the release a spend paid for
+    Column("actor", String(320), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index(None, "dataset", "entry"),
+)
