@@ -505,16 +505,7 @@ def _untc_records(rows: list[list[str]], header: list[str], columns: _Columns, i
         record = _untc_record(cells, header, columns, item, file, aliases, where, problems, unmapped)
         if record is not None:
             located.append((f"{where} ({record.participant})", record))
-    if unmapped:
-        problems.add(_unmapped_problem(unmapped))
-    if not rows:
-        problems.add("the participants table has no rows")
-    for where, record in located:
-        for message in _date_problems(record, where):
-            problems.add(message)
-    for message in _duplicate_problems(located):
-        problems.add(message)
-    return [record for _, record in located]
+    return _checked(located, unmapped, problems, empty=None if rows else "the participants table has no rows")
 
 
 def _untc_record(cells: list[str], header: list[str], columns: _Columns, item: Instrument, file: str,
@@ -669,10 +660,16 @@ def _csv_records(rows: list[tuple[int, list[str]]], header: list[str], positions
         record = _csv_record(row, header, positions, file, aliases, where, problems, unmapped)
         if record is not None:
             located.append((where, record))
+    return _checked(located, unmapped, problems, empty=None if rows else "the file has a header but no rows")
+
+
+def _checked(located: list[tuple[str, TreatyStatus]], unmapped: dict[str, str], problems: _Problems,
+             empty: str | None) -> list[TreatyStatus]:
+    """The file-level checks every reader ends with: unknown names, no rows, dates, duplicates."""
     if unmapped:
         problems.add(_unmapped_problem(unmapped))
-    if not rows:
-        problems.add("the file has a header but no rows")
+    if empty:
+        problems.add(empty)
     for where, record in located:
         for message in _date_problems(record, where):
             problems.add(message)
