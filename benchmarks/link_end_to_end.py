@@ -144,12 +144,9 @@ def run_size(total: int) -> dict:
             for rec in hub.link_records(code, run.id):
                 found.append((rec["person"], truth[(code, rec["local_id"])]))
         hub.close()
-    pairs = lambda counts: sum(n * (n - 1) // 2 for n in counts)  # noqa: E731
-    from collections import Counter
+    from tiphub.linkage.evaluate import pairwise
 
-    predicted = pairs(Counter(p for p, _ in found).values())
-    true = pairs(Counter(t for _, t in found).values())
-    hits = pairs(Counter(found).values())
+    hits, predicted, true = pairwise([p for p, _ in found], [t for _, t in found])
     return {"records": total, "encode_s": encoded - started, "import_s": imported - encoded,
             "link_s": linked - imported, "total_s": linked - started,
             "persons": run.persons, "true_persons": len(set(t for _, t in found)),

@@ -28,7 +28,6 @@ from tiphub.release.methods import ReleaseMethods
 from tiphub.stats import Filters, StatTable, compute, protect
 from tiphub.stats.aggregates import aggregate_table
 from tiphub.stats.cache import TableCache
-from tiphub.stats.rounding import secret_rounder
 from tiphub.store import repo
 from tiphub.store.engine import Database
 from tiphub.vocab import geo
@@ -229,8 +228,7 @@ class Hub(AccountMethods, LinkageMethods, EstimationMethods, CoordinationMethods
                 return self._tables.put(key, result)
             raw = compute(conn, table, filters, by=by)
             labels = {"organisation": {str(o.id): o.code for o in repo.organisations(conn)}}
-            rounder = secret_rounder(repo.state_secret(conn, "rounding"), self.settings.rounding_base)
-            conn.commit()
+            rounder = self._rounder(conn)
         result = protect(raw, k=self.settings.min_cell_size, filters=filters, by=by, labels=labels,
                          rounder=rounder)
         return self._tables.put(key, result)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tiphub.errors import Conflict
 from tiphub.linkage.encode_file import encode_file
 from tiphub.linkage.encoding import read_secret
+from tiphub.linkage.evaluate import pairwise
 from tiphub.linkage.schema import default_schema
 
 from .generate import CTDC_KEY, generate_demo
@@ -93,10 +93,7 @@ def linkage_quality(hub: Hub, truth: Path, run_id: int) -> dict[str, float]:
     for code in {org for org, _ in person_of}:
         for rec in hub.link_records(code, run_id):
             found.append((rec["person"], person_of[(code, rec["local_id"])]))
-    pairs = lambda counts: sum(n * (n - 1) // 2 for n in counts)  # noqa: E731
-    predicted = pairs(Counter(p for p, _ in found).values())
-    true = pairs(Counter(t for _, t in found).values())
-    hits = pairs(Counter(found).values())
+    hits, predicted, true = pairwise([p for p, _ in found], [t for _, t in found])
     return {"precision": hits / predicted if predicted else 1.0,
             "recall": hits / true if true else 1.0}
 

@@ -30,7 +30,7 @@ class EstimationMethods:
                  principal: Principal = SYSTEM) -> Any:  # provided by Hub
         raise NotImplementedError
 
-    def _link_rounder(self, conn: Any) -> Any:  # provided by Hub
+    def _rounder(self, conn: Any) -> Any:  # provided by Hub
         raise NotImplementedError
 
     def _strata_rows(self, summary: dict[str, Any], column: str, name: str) -> list[dict[str, Any]]:
@@ -76,7 +76,7 @@ class EstimationMethods:
         if allowed(principal, "linkage:run"):
             return cache[key]
         with self.db.connect() as conn:
-            return published(cache[key], self._link_rounder(conn))
+            return published(cache[key], self._rounder(conn))
 
     def link_summary(self, run_id: int | None = None, *, exact: bool = False,
                      principal: Principal = SYSTEM) -> dict[str, Any]:  # provided by Hub

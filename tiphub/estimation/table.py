@@ -69,9 +69,6 @@ class OverlapTable:
         return [self.lists[i] for i in range(self.k)
                 if all(self.pair_overlap(i, j) == 0 for j in range(self.k) if j != i)]
 
-    def with_counts(self, counts: np.ndarray) -> OverlapTable:
-        return OverlapTable(self.lists, np.asarray(counts, dtype=np.int64), self.name, self.warnings)
-
     def rows(self) -> list[dict[str, int]]:
         """Non-zero histories as rows of the CSV format, for JSON output and round trips."""
         bits = self.histories()

@@ -89,7 +89,7 @@ def resolve(enc: Encodings, cands: Candidates, params: MatchParams) -> Matching:
     warnings: list[str] = []
     if params.threshold is None:
         floor = float(cands.blocking.get("floor", 0.0))
-        threshold, warnings = thresholds.estimate(thresholds.scores_for_estimate(cands), floor)
+        threshold, warnings = thresholds.estimate(cands.score, floor)
     else:
         threshold = float(params.threshold)
     keep = cands.score >= threshold

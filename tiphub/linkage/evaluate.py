@@ -13,6 +13,7 @@ import csv
 import re
 import time
 from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,24 +94,22 @@ def evaluate(files: list[Path], *, schema: LinkageSchema, secret: bytes,
     encoded = time.perf_counter()
     enc = Encodings(bits=np.ascontiguousarray(np.concatenate(parts)), party=np.concatenate(parties))
     params = MatchParams(threshold=threshold, blocking=blocking, within_party=len(files) == 1)
-    if engine == "spark":
-        from tiphub.linkage import spark
+    from tiphub.linkage.runs import engine_match  # runs imports the store; only needed here
 
-        matching = spark.match(enc, params)
-    else:
-        from tiphub.linkage import local
-
-        matching = local.match(enc, params)
+    matching = engine_match(engine)(enc, params)
     linked = time.perf_counter()
-    truth = np.unique(np.array(labels), return_inverse=True)[1]
+    true_positives, predicted, true = pairwise(matching.person.tolist(), labels)
     return Evaluation(
-        records=enc.n, true_pairs=_pairs(Counter(truth.tolist()).values()),
-        predicted_pairs=_pairs(Counter(matching.person.tolist()).values()),
-        true_positives=_pairs(Counter(zip(matching.person.tolist(), truth.tolist(), strict=True)).values()),
+        records=enc.n, true_pairs=true, predicted_pairs=predicted, true_positives=true_positives,
         threshold=matching.threshold, threshold_estimated=matching.threshold_estimated,
         comparisons=matching.comparisons, encode_seconds=encoded - started,
         link_seconds=linked - encoded, blocking=matching.blocking, warnings=matching.warnings)
 
 
-def _pairs(sizes) -> int:
-    return int(sum(n * (n - 1) // 2 for n in sizes))
+def pairwise(found: Sequence[Hashable], truth: Sequence[Hashable]) -> tuple[int, int, int]:
+    """(true positives, predicted pairs, true pairs) of record pairs: a pair is predicted when
+    both records have the same ``found`` label, and true when they have the same ``truth``."""
+    def pairs(labels: Iterable[Hashable]) -> int:
+        return sum(n * (n - 1) // 2 for n in Counter(labels).values())
+
+    return pairs(zip(found, truth, strict=True)), pairs(found), pairs(truth)

@@ -66,7 +66,7 @@ class LinkageMethods:
         counts, pairs compared), with its totals rounded like every published count."""
         if allowed(principal, "linkage:run"):
             return lambda run: run
-        rounder = self._link_rounder(conn)
+        rounder = self._rounder(conn)
 
         def public(run: LinkRun) -> LinkRun:
             codes = sorted({i["organisation"] for i in run.inputs})
@@ -77,9 +77,10 @@ class LinkageMethods:
 
         return public
 
-    def _link_rounder(self, conn: Any) -> Callable[[int], int]:
+    def _rounder(self, conn: Any) -> Callable[[int], int]:
+        """The secret rounding every published count goes through (made on first use)."""
         rounder = secret_rounder(repo.state_secret(conn, "rounding"), self.settings.rounding_base)
-        conn.commit()  # the rounding secret is made on first use
+        conn.commit()
         return rounder
 
     def link_summary(self, run_id: int | None = None, *, exact: bool = False,
@@ -95,7 +96,7 @@ class LinkageMethods:
             pairs = store.person_organisations(conn, run.id)
             records = store.records_per_organisation(conn, run.id)
             codes = {o.id: o.code for o in repo.organisations(conn)}
-            rounder = self._link_rounder(conn)
+            rounder = self._rounder(conn)
             shown = self._run_view(conn, principal)(run)
         summary = overlap.summarise(pairs, {k: codes[k] for k in records}, records,
                                     min_cell=self.settings.min_cell_size, exact=exact, rounder=rounder)

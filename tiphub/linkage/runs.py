@@ -39,8 +39,7 @@ def link(db: Database, *, organisation_ids: Sequence[int] | None = None,
     """
     say = progress or (lambda message: None)
     params = params or MatchParams()
-    if engine not in ENGINES:
-        raise InvalidInput(f"unknown linkage engine {engine!r}", hint=f"accepted: {', '.join(ENGINES)}")
+    match = engine_match(engine)  # an unknown engine is refused before any work
     _check_params(params)
     with db.connect() as conn:
         inputs = store.encoded_inputs(conn, organisation_ids)
@@ -54,7 +53,7 @@ def link(db: Database, *, organisation_ids: Sequence[int] | None = None,
     started = time.perf_counter()
     bits, subs, rows, party, orgs = _load(db, inputs)
     say(f"linking with the {engine} engine")
-    matching = _engine(engine)(Encodings(bits=bits, party=party), params)
+    matching = match(Encodings(bits=bits, party=party), params)
     persons = _number(matching.person)
     warnings = [_named(w, orgs) for w in matching.warnings]
     # records without an encoding (no usable identifier) are persons of their own
@@ -84,9 +83,12 @@ def link(db: Database, *, organisation_ids: Sequence[int] | None = None,
         return store.run(conn, run_id)
 
 
-def _engine(name: str) -> Callable[[Encodings, MatchParams], Matching]:
+def engine_match(name: str) -> Callable[[Encodings, MatchParams], Matching]:
+    """The ``match`` function of engine ``name`` (Spark is imported only when asked for)."""
+    if name not in ENGINES:
+        raise InvalidInput(f"unknown linkage engine {name!r}", hint=f"accepted: {', '.join(ENGINES)}")
     if name == "spark":
-        from tiphub.linkage import spark  # an optional extra: imported only when asked for
+        from tiphub.linkage import spark
 
         return spark.match
     from tiphub.linkage import local

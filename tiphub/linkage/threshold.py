@@ -28,7 +28,7 @@ import numpy as np
 
 from .blocking import eligible_pairs
 from .kernel import as_words, dice_pairs, popcounts
-from .types import Candidates, Encodings, MatchParams
+from .types import Encodings, MatchParams
 
 __all__ = ["FALLBACK", "estimate", "floor_for", "party_warnings"]
 
@@ -165,8 +165,3 @@ def party_warnings(enc: Encodings, person: np.ndarray) -> list[str]:
     if not linked.any() and enc.n > 0:
         out.append("No record matched any other: check that every party used the same secret and schema.")
     return out
-
-
-def scores_for_estimate(cands: Candidates) -> np.ndarray:
-    """The scores the estimate reads (kept as a function so engines agree on what is read)."""
-    return cands.score

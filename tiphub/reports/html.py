@@ -90,7 +90,7 @@ def _estimate(hub: Any, persons: dict[str, Any] | None) -> dict[str, Any] | None
     except TiphubError:  # no model fits the table: the report says nothing rather than guess
         return None
     with hub.db.connect() as conn:
-        return published(full, hub._link_rounder(conn))
+        return published(full, hub._rounder(conn))
 
 
 def _persons(hub: Any, country: str | None) -> dict[str, Any] | None:
