@@ -387,3 +387,57 @@ privacy_ledger = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index(None, "dataset", "entry"),
 )
+
+# -- coordination (issue 6): treaty status, programme logframes ---------------------------------
+
+treaty_status = Table(
+    "treaty_status",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("country", String(3), nullable=False),  # ISO 3166-1 alpha-3 ("EUR": European Union)
+    Column("instrument", String(16), nullable=False),  # tiphub.coordination.treaties ids
+    Column("signed", Date),
+    Column("consent", Date),  # ratification, accession, succession, acceptance, approval...
+    Column("consent_type", String(24)),
+    Column("withdrawn", Boolean, nullable=False),
+    Column("source", String(300), nullable=False),  # the file it was imported from
+    Column("participant", String(200)),  # the participant's name as the source wrote it
+    Column("imported_by", String(320), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("country", "instrument"),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("programme_id", ForeignKey("programmes.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(64), nullable=False),  # unique within its programme
+    Column("level", String(8), nullable=False),  # "outcome" or "output"
+    Column("name", String(300), nullable=False),
+    Column("unit", String(64)),  # "people", "%", "cases"...
+    Column("direction", String(8), nullable=False),  # "increase" or "decrease"
+    Column("disaggregation", String(16), nullable=False),  # "total" or "sex_age"
+    Column("baseline", Float, nullable=False),
+    Column("baseline_date", Date, nullable=False),
+    Column("target", Float, nullable=False),
+    Column("target_date", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("programme_id", "code"),
+)
+
+indicator_measurements = Table(
+    "indicator_measurements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("indicator_id", ForeignKey("indicators.id", ondelete="CASCADE"), nullable=False),
+    Column("measured_on", Date, nullable=False),
+    Column("sex", String(8), nullable=False),  # "all", "female", "male"
+    Column("age", String(8), nullable=False),  # "all", "children", "adults"
+    Column("value", Float, nullable=False),
+    Column("note", String(500)),
+    Column("recorded_by", String(320), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("indicator_id", "measured_on", "sex", "age"),
+)
