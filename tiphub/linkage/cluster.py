@@ -85,17 +85,14 @@ def greedy_persons(n: int, party: np.ndarray, i: np.ndarray, j: np.ndarray, scor
 
 
 def resolve(enc: Encodings, cands: Candidates, params: MatchParams) -> Matching:
-    """Persons from scored candidate pairs: threshold (given or estimated), then greedy clustering."""
-    warnings: list[str] = []
+    """Persons from scored candidate pairs at ``params.threshold`` (given, or estimated by
+    :func:`tiphub.linkage.local.match`), by greedy clustering."""
     if params.threshold is None:
-        floor = float(cands.blocking.get("floor", 0.0))
-        threshold, warnings = thresholds.estimate(cands.score, floor)
-    else:
-        threshold = float(params.threshold)
+        raise ValueError("resolve needs a threshold: local.match estimates one when none is given")
+    threshold = float(params.threshold)
     keep = cands.score >= threshold
     person = greedy_persons(enc.n, np.asarray(enc.party), cands.i[keep], cands.j[keep], cands.score[keep],
                             params.within_party)
-    warnings = warnings + thresholds.party_warnings(enc, person)
-    return Matching(person=person, threshold=threshold, threshold_estimated=params.threshold is None,
+    return Matching(person=person, threshold=threshold, threshold_estimated=False,
                     candidates=int(keep.sum()), comparisons=cands.comparisons, blocking=dict(cands.blocking),
-                    warnings=warnings)
+                    warnings=thresholds.party_warnings(enc, person))

@@ -4,9 +4,9 @@ The overlap table (how many persons each combination of organisations holds, and
 them) is what multiple systems estimation needs. Counts leave the hub protected unless the
 caller asks for the exact table (the command line, and hub administrators, for estimation):
 
-- a count below the minimum cell size is shown as ``<k`` (primary suppression); when a column
-  would have exactly one such cell, the next smallest is withheld too (``x``), so the column's
-  total does not give it away;
+- a count below the minimum cell size is shown as ``<k`` (primary suppression), and enough
+  others are withheld (``x``) that the column's published total does not give it away — the
+  same suppression as every statistics table (:mod:`tiphub.stats.suppression`);
 - every count shown — cells, per-organisation figures and totals — is secretly rounded to the
   hub's rounding base (:mod:`tiphub.stats.rounding`), because the tables are margins of one
   another: an organisation's persons are the sum of the overlap cells it appears in, and
@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from tiphub.stats.suppression import suppress
 
 
 def summarise(person_orgs: Iterable[tuple[int, int]], codes: dict[int, str],
@@ -57,17 +59,16 @@ def summarise(person_orgs: Iterable[tuple[int, int]], codes: dict[int, str],
 
 def _protect(rows: list[dict[str, Any]], keys: tuple[str, ...], min_cell: int,
              rounder: Callable[[int], int]) -> None:
-    """Hide small counts (primary) and, per column, one more when only one is hidden; round the rest."""
+    """Per column ``key``: the hub's cell suppression (:func:`tiphub.stats.suppression.suppress`,
+    the column's total being published), then secret rounding of what is shown."""
+    if not rows:
+        return
     for key in keys:
-        small = [r for r in rows if 0 < r[key] < min_cell]
-        withheld = []
-        if len(small) == 1:
-            others = sorted((r for r in rows if r[key] >= min_cell), key=lambda r: r[key])
-            withheld = others[:1]
-        marks = {**{id(r): f"<{min_cell}" for r in small}, **{id(r): "x" for r in withheld}}
-        for r in rows:
-            r[key] = None if id(r) in marks else rounder(r[key])
-            r[f"{key}_shown"] = marks.get(id(r), str(r[key]))
+        table = suppress([r[key] for r in rows], k=min_cell)
+        for j, r in enumerate(rows):
+            hidden = table.suppressed[0][j]
+            r[key] = None if hidden else rounder(r[key])
+            r[f"{key}_shown"] = table.display(0, j) if hidden else str(r[key])
 
 
 def overlap_csv_rows(summary: dict[str, Any]) -> list[list[str]]:
