@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from tiphub.errors import TiphubError
 
@@ -53,6 +54,17 @@ def body(status: int, type_: str, message: str, hint: str | None = None,
                         headers=headers)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on the request's path (``Allow`` of a 405)."""
+    routes = request.app.router.routes
+    return [method for method in _METHODS
+            if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
+                   for route in routes)]
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(TiphubError)
     async def _tiphub(request: Request, exc: TiphubError) -> JSONResponse:
@@ -73,8 +85,11 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         names = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
                  405: "MethodNotAllowed"}
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Starlette names only the first route's methods on the path
+            headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
         return body(exc.status_code, names.get(exc.status_code, "HTTPError"), str(exc.detail),
-                    headers=getattr(exc, "headers", None))
+                    headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
