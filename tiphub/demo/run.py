@@ -14,7 +14,9 @@ from tiphub.linkage.encoding import read_secret
 from tiphub.linkage.evaluate import pairwise
 from tiphub.linkage.schema import default_schema
 
+from .coordination import load_coordination
 from .generate import CTDC_KEY, generate_demo
+from .logframes import load_logframes
 
 if TYPE_CHECKING:
     from tiphub.hub import Hub
@@ -49,6 +51,9 @@ def run_demo(hub: Hub, *, people: int = 1200, global_rows: int = 20_000, seed: i
         tick(done, steps)
     run = hub.link()
     estimate = hub.link_estimate(run.id)
+    activities = load_coordination(hub, manifest.directory, manifest.country,
+                                   [o.code for o in manifest.organisations], seed=seed)
+    indicators = load_logframes(hub, manifest.directory, manifest.country)
     tick(steps - 1, steps)
     report = hub.report(country=manifest.country)
     tick(steps, steps)
@@ -67,11 +72,16 @@ def run_demo(hub: Hub, *, people: int = 1200, global_rows: int = 20_000, seed: i
         f"{estimate['intervals'][0]['lower']:,.0f}–{estimate['intervals'][0]['upper'] or float('inf'):,.0f} "
         "(multiple systems estimation; the demo hands its persons to organisations at random "
         "instead of modelling victims nobody found: it shows the method, not a finding)",
+        f"coordination: {len(activities)} organisations submitted {sum(activities.values())} "
+        f"activities (5W); the national mechanisms are in the directory",
+        f"indicators: {indicators} programme indicators with baselines, targets and "
+        "measurements (tiphub indicators list)",
         f"files, encoded files and truth.csv: {manifest.directory}",
     ]
     return {"country": manifest.country, "directory": str(manifest.directory),
             "report": str(report), "lines": lines, "imports": imports, "manifest": manifest,
-            "link_run": run, "linkage_quality": quality, "estimate": estimate}
+            "link_run": run, "linkage_quality": quality, "estimate": estimate,
+            "activities": activities}
 
 
 def _demo_secret(directory: Path, seed: int) -> bytes:
