@@ -44,6 +44,14 @@ programmes_app = typer.Typer(help="Programmes and activities (5W), imported and 
                                   "HXL-tagged CSV.", no_args_is_help=True)
 app.add_typer(directory_app, name="directory")
 app.add_typer(programmes_app, name="programmes")
+instruments_app = typer.Typer(help="Treaty instruments: who is party to UNTOC, the Palermo trafficking "
+                                   "Protocol, OPSC and ILO P029 (docs/coordination.md).",
+                              no_args_is_help=True)
+app.add_typer(instruments_app, name="instruments")
+indicators_app = typer.Typer(help="Programme indicators (logframes, HXL-tagged CSV) and the "
+                                  "country indicators of the Global Plan of Action appraisal.",
+                             no_args_is_help=True)
+app.add_typer(indicators_app, name="indicators")
 release_app = typer.Typer(help="Differentially private releases and the privacy budget "
                                "(docs/release.md).", no_args_is_help=True)
 app.add_typer(release_app, name="release")
@@ -359,14 +367,52 @@ def _render_stats(result: StatTable, format: Format) -> str | None:
     return None
 
 
-@app.command("report")
+report_app = typer.Typer(help="Reports: the country or global profile (no subcommand), the national "
+                              "report, the Global Report long table.")
+app.add_typer(report_app, name="report")
+
+
+@report_app.callback(invoke_without_command=True)
 def report(
+    ctx: typer.Context,
     country: Annotated[str | None, typer.Option(help="Country profile (ISO3); default global.")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="HTML file to write.")] = None,
 ) -> None:
-    """Write a self-contained HTML report (country profile or global)."""
+    """Write a self-contained HTML report (country profile or global); or see the subcommands."""
+    if ctx.invoked_subcommand is not None:
+        return
     with open_hub() as hub:
         path = hub.report(country=country, path=output)
+    out.print(f"wrote {path}")
+
+
+@report_app.command("national")
+def report_national(
+    country: Annotated[str, typer.Option(help="The country (ISO3).")],
+    year: Annotated[int, typer.Option(help="The data year (year of registration).")],
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Directory, or an .html or .pdf file name (the other format goes "
+                               "next to it); default: HOME/reports.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print the PDF (WeasyPrint).")] = True,
+) -> None:
+    """Write the national report for the Secretary-General's report on the resolution
+    "Improving the coordination of efforts against trafficking in persons" (HTML and PDF)."""
+    with open_hub() as hub:
+        written = hub.national_report(country, year, path=output, pdf=pdf)
+    for path in written.values():
+        out.print(f"wrote {path}")
+
+
+@report_app.command("glotip")
+def report_glotip(
+    country: Annotated[str, typer.Option(help="The country (ISO3).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV file to write.")],
+    year: Annotated[int | None, typer.Option(help="Only this year (default: every year).")] = None,
+) -> None:
+    """Export the country's figures in the shape of UNODC's Global Report long table (CSV);
+    withheld values stay withheld."""
+    with open_hub() as hub:
+        path = hub.glotip_export(country, year=year, path=output)
     out.print(f"wrote {path}")
 
 
@@ -463,13 +509,14 @@ def programmes_list(
                                                     "partnership.")] = None,
     intervention: Annotated[str | None, typer.Option(help="Intervention type.")] = None,
     org: Annotated[str | None, typer.Option(help="Implementing organisation.")] = None,
+    year: Annotated[int | None, typer.Option(help="Running at some time in that year.")] = None,
     format: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """List programmes and activities (who does what where)."""
     with open_hub() as hub:
         found = [p.model_dump(mode="json") for p in hub.programmes(
-            country=country, pillar=pillar, intervention=intervention, org=org)]
-    _print_records(found, format, ["organisation", "code", "name", "pillar", "intervention",
+            country=country, pillar=pillar, intervention=intervention, org=org, year=year)]
+    _print_records(found, format, ["id", "organisation", "code", "name", "pillar", "intervention",
                                    "country", "adm1", "start_date", "end_date", "targeted",
                                    "reached"])
 
@@ -488,6 +535,197 @@ def programmes_export(
     with open_hub() as hub:
         path = hub.export_programmes(output, country=country, pillar=pillar, org=org)
     out.print(f"wrote {path}")
+
+
+class TreatyFileFormat(StrEnum):
+    auto = "auto"
+    untc_xml = "untc-xml"
+    csv = "csv"
+
+
+@instruments_app.command("import")
+def instruments_import(
+    file: Annotated[Path, typer.Argument(help="The UN Treaty Collection status export of a treaty "
+                                              "(XML), or a CSV (docs/coordination.md).")],
+    instrument: Annotated[str | None, typer.Option(help="untoc, palermo-trafficking, opsc or "
+                                                        "ilo-p029 (or XVIII-12-a, P029, ...).")] = None,
+    format: Annotated[TreatyFileFormat, typer.Option("--format", help="The file's format.")]
+    = TreatyFileFormat.auto,
+) -> None:
+    """Import a treaty status file (hub administrators): all rows or none."""
+    with open_hub() as hub:
+        report = hub.import_instruments(file, instrument=instrument, format=format.value)
+    out.print(f"{report['file']} ({report['format']}, {', '.join(report['instruments'])}): "
+              f"{report['records']} participants, {report['parties']} parties; {report['created']} added, "
+              f"{report['updated']} updated, {report['unchanged']} unchanged", highlight=False, markup=False)
+
+
+@instruments_app.command("list")
+def instruments_list(
+    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-3 code (or group:EU).")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """The status of countries with the tracked instruments, one row per country and instrument."""
+    with open_hub() as hub:
+        found = hub.instrument_status(country=country)
+    if format is Format.table:
+        found = [{k: "" if v is None else v for k, v in row.items()} for row in found]
+    _print_records(found, format, ["country", "instrument", "label", "signed", "consent", "source"])
+
+
+@app.command("coverage")
+def coverage(
+    country: Annotated[str | None, typer.Option(help="ISO 3166 country code.")] = None,
+    year: Annotated[int | None, typer.Option(help="Activities whose period intersects this "
+                                                  "year, victims detected that year.")] = None,
+    pillar: Annotated[str | None, typer.Option(help="prevention, protection, prosecution or "
+                                                    "partnership.")] = None,
+    format: Annotated[Format, typer.Option("--format", help="table, csv (the matrix only) "
+                                                            "or json.")] = Format.table,
+) -> None:
+    """Coverage and gaps: who does what where (place × pillar × intervention type), overlaps,
+    and places where victims are detected but no protection activity runs."""
+    from tiphub.coordination.coverage import matrix_csv
+
+    with open_hub() as hub:
+        result = hub.coverage(country=country, year=year, pillar=pillar)
+    if format is Format.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    if format is Format.csv:
+        sys.stdout.write(matrix_csv(result["matrix"]))
+        return
+    _print_coverage(result)
+
+
+def _print_coverage(result: dict[str, Any]) -> None:
+    def shown(value: Any) -> str:
+        return "-" if value is None else str(value)
+
+    matrix = Table("place", "pillar", "intervention", "organisations", "activities", "targeted",
+                   "reached", "reached/targeted", title="coverage: place × pillar × intervention")
+    for c in result["matrix"]:
+        matrix.add_row(c["place"], c["pillar"], c["intervention"], str(c["organisations"]),
+                       str(c["activities"]), shown(c["targeted"]), shown(c["reached"]),
+                       "-" if c["coverage"] is None else f"{c['coverage']:.0%}")
+    out.print(matrix if result["matrix"] else "no activities match")
+    overlaps = Table("place", "intervention", "organisations", "from", "to", "activities",
+                     title="overlaps: several organisations, same thing, same place and time")
+    for o in result["overlaps"]:
+        overlaps.add_row(o["place"], o["intervention"], ", ".join(o["organisations"]),
+                         o["start"] or "open", o["end"] or "open",
+                         ", ".join(f"{a['organisation']}/{a['code']}" for a in o["activities"]))
+    out.print(overlaps if result["overlaps"] else "no overlaps")
+    gaps = Table("gap", "place", "victims detected", "pillars missing", title="gaps")
+    for g in result["gaps"]:
+        victims = g["victims"]["display"] if g["victims"] else "-"
+        gaps.add_row(g["kind"].replace("_", " "), g["place"], victims, ", ".join(g["pillars"]))
+    out.print(gaps if result["gaps"] else "no gaps found")
+    for note in result["notes"]:
+        out.print(f"note: {note}", highlight=False, markup=False)
+
+
+@programmes_app.command("delete")
+def programmes_delete(
+    programme_id: Annotated[int, typer.Argument(help="The programme's id (tiphub programmes "
+                                                     "list --format json).")],
+) -> None:
+    """Delete a programme and its indicators (to change one, import it again instead)."""
+    with open_hub() as hub:
+        gone = hub.delete_programme(programme_id)
+    out.print(f"deleted programme {gone.id}: {gone.organisation}/{gone.code}", highlight=False,
+              markup=False)
+
+
+# -- coordination: programme indicators and the country indicators -----------------------------
+
+
+@indicators_app.command("import")
+def indicators_import(
+    file: Annotated[Path, typer.Argument(help="HXL-tagged CSV (docs/coordination.md).")],
+    org: Annotated[str, typer.Option(help="Organisation importing (the implementer of rows "
+                                          "that name none).")],
+    format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """Import indicators and their measurements from an HXL-tagged CSV: all rows or none."""
+    from tiphub.errors import FileRejected
+
+    with open_hub() as hub:
+        try:
+            report = hub.import_indicators(file, org=org)
+        except FileRejected as exc:
+            if exc.problems:
+                table = Table("row", "column", "rule", "accepted", title="problems")
+                for p in exc.problems:
+                    table.add_row(str(p.row or "-"), p.column or "-", p.rule,
+                                  p.accepted or p.message)
+                err.print(table)
+            raise
+    if format is Format.json:
+        out.print_json(report.model_dump_json())
+        return
+    out.print(
+        f"{report.file_name}: {report.rows_total} rows for {report.organisation}: indicators "
+        f"{report.indicators_created} added, {report.indicators_updated} updated, "
+        f"{report.indicators_unchanged} unchanged; measurements {report.measurements_created} "
+        f"added, {report.measurements_updated} updated, {report.measurements_unchanged} "
+        "unchanged", highlight=False, markup=False)
+    for problem in report.problems:
+        out.print(f"  warning: {problem.message}", highlight=False, markup=False)
+
+
+@indicators_app.command("list")
+def indicators_list(
+    country: Annotated[str | None, typer.Option(help="The programme's country (ISO 3166).")] = None,
+    org: Annotated[str | None, typer.Option(help="Implementing organisation.")] = None,
+    programme: Annotated[str | None, typer.Option(help="Programme code.")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """List programme indicators with baseline, target, latest value and progress status."""
+    with open_hub() as hub:
+        found = hub.indicators(country=country, org=org, programme=programme)
+    if format is Format.json:
+        _print_records(found, Format.json, [])
+        return
+    flat = [{k: v for k, v in i.items() if k not in ("measurements", "progress")}
+            | {"measurements": len(i["measurements"]), "status": i["progress"]["status"],
+               "reason": i["progress"]["reason"]} for i in found]
+    _print_records(flat, format,
+                       ["programme", "code", "level", "name", "baseline", "target",
+                        "latest", "status"])
+
+
+@indicators_app.command("export")
+def indicators_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.csv, HXL).")],
+    country: Annotated[str | None, typer.Option(help="The programme's country (ISO 3166).")] = None,
+    org: Annotated[str | None, typer.Option(help="Implementing organisation.")] = None,
+    programme: Annotated[str | None, typer.Option(help="Programme code.")] = None,
+) -> None:
+    """Export indicators and measurements as HXL-tagged CSV (imports again unchanged)."""
+    if output.suffix.lower() != ".csv":
+        raise typer.BadParameter("the output file ends in .csv")
+    with open_hub() as hub:
+        path = hub.export_indicators(output, country=country, org=org, programme=programme)
+    out.print(f"wrote {path}", highlight=False, markup=False)
+
+
+@indicators_app.command("country")
+def indicators_country(
+    iso3: Annotated[str, typer.Argument(help="ISO 3166 country code.")],
+    year: Annotated[int | None, typer.Option(help="One year only.")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Victims detected, persons prosecuted and convicted (Global Plan of Action appraisal),
+    per year, each with its source; withheld values keep their mark."""
+    with open_hub() as hub:
+        found = hub.country_indicators(country=iso3, year=year)
+    if not found and format is Format.table:
+        out.print(f"no figures for {iso3.upper()}: import case records, or the Global "
+                      "Report table with --profile glotip", highlight=False, markup=False)
+        return
+    _print_records(found, format,
+                       ["year", "label", "display", "source"])
 
 
 # -- record linkage ---------------------------------------------------------------------------
@@ -779,11 +1017,15 @@ def release_create(
     rows: Annotated[int | None, typer.Option(help="Synthetic rows (default: the noisy count).")] = None,
     seed: Annotated[int | None, typer.Option(help="Reproducible noise, for tests: such a "
                                                   "release can never be published.")] = None,
+    synthesiser: Annotated[str, typer.Option(help="Synthesiser of the synthetic file: mst "
+                                                  "(tiphub's) or pac-synth (CTDC's; needs "
+                                                  "tiphub[pacsynth]).")] = "mst",
 ) -> None:
     """Prepare a draft release from the case records, spending from the privacy budget."""
     names = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
     with open_hub() as hub:
-        release = hub.create_release(names, epsilon, synthetic=synthetic, rows=rows, seed=seed)
+        release = hub.create_release(names, epsilon, synthetic=synthetic, rows=rows, seed=seed,
+                                     synthesiser=synthesiser)
         budget = hub.privacy_budget()
     params = release["parameters"]
     out.print(f"draft release {release['id']}: epsilon {release['epsilon']:g}, tables "
@@ -801,6 +1043,17 @@ def release_publish(release_id: Annotated[int, typer.Argument(help="Release id."
     with open_hub() as hub:
         release = hub.publish_release(release_id)
     out.print(f"release {release['id']} published at {release['published_at']:%Y-%m-%d %H:%M} UTC")
+
+
+@release_app.command("delete")
+def release_delete(release_id: Annotated[int, typer.Argument(help="Release id.")]) -> None:
+    """Delete a draft release (published ones never change). Its spend is not refunded."""
+    with open_hub() as hub:
+        hub.delete_release(release_id)
+        budget = hub.privacy_budget()
+    out.print(f"draft release {release_id} deleted; its epsilon stays spent (its noisy answers "
+              "were computed and seen)")
+    _print_budget(budget)
 
 
 @release_app.command("list")

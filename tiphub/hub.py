@@ -17,6 +17,9 @@ from tiphub.accounts.methods import AccountMethods
 from tiphub.accounts.policy import allowed, authorize
 from tiphub.accounts.principal import SYSTEM, Principal
 from tiphub.config import Settings
+from tiphub.coordination.coverage_methods import CoverageMethods
+from tiphub.coordination.indicator_methods import IndicatorMethods
+from tiphub.coordination.instruments_methods import InstrumentMethods
 from tiphub.coordination.methods import CoordinationMethods
 from tiphub.errors import Forbidden, InvalidInput, NotFound, TiphubError
 from tiphub.estimation.methods import EstimationMethods
@@ -25,6 +28,7 @@ from tiphub.ingest import import_file as _import_file
 from tiphub.linkage.methods import LinkageMethods
 from tiphub.records import ImportReport, Organisation, Submission
 from tiphub.release.methods import ReleaseMethods
+from tiphub.reports.methods import ReportMethods
 from tiphub.stats import Filters, StatTable, compute, protect
 from tiphub.stats.aggregates import aggregate_table
 from tiphub.stats.cache import TableCache
@@ -36,7 +40,10 @@ Progress = Callable[[int, int], None]
 
 
 class Hub(AccountMethods, LinkageMethods, EstimationMethods, CoordinationMethods,
-          ReleaseMethods):
+          CoverageMethods,
+          IndicatorMethods,
+          InstrumentMethods,
+          ReleaseMethods, ReportMethods):
     """The evidence hub of one coordination space."""
 
     def __init__(self, settings: Settings | None = None, *, db: str | None = None,

@@ -134,10 +134,11 @@ def test_every_action_has_a_rule_and_cli_is_trusted() -> None:
     nobody = Principal(user_id=1, email="x@y.z", name="x")
     assert [a for a in POLICY if allowed(nobody, a)] == [
         "stats:read", "reports:read", "organisations:read", "linkage:read", "estimates:run", "tokens:manage",
-        "directory:read", "programmes:read", "releases:read"]
+        "directory:read", "programmes:read", "instruments:read", "releases:read"]
     from tiphub.accounts import ANONYMOUS
 
-    assert [a for a in POLICY if allowed(ANONYMOUS, a)] == ["directory:read", "releases:read"]
+    assert [a for a in POLICY if allowed(ANONYMOUS, a)] == ["directory:read", "instruments:read",
+                                                           "releases:read"]
 
 
 def test_short_passwords_and_bad_emails_are_refused(hub: Hub) -> None:

@@ -32,6 +32,7 @@ class World:
         self.hub, self.client, self.tokens = hub, client, tokens
         self.submission, self.upload, self.run = submission, upload, run
         self.release = self.draft = 0  # a published release and a draft, set by the fixture
+        self.draft2 = 0  # a second draft, to delete
 
     def headers(self, who: str) -> dict[str, str]:
         return {} if who == "anonymous" else {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -73,10 +74,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         synthetic.MIN_ROWS = floor
     hub.publish_release(published)
     draft = hub.create_release(["sex-age"], 0.5)["id"]
+    draft2 = hub.create_release(["sex-age"], 0.1)["id"]
     upload = home / "upload.csv"
     upload.write_text(ctdc_csv([ctdc_row(yearOfRegistration="2021") for _ in range(3)]))
     with TestClient(create_app(hub)) as client:
         world = World(hub, client, tokens, submission, upload, run)
-        world.release, world.draft = published, draft
+        world.release, world.draft, world.draft2 = published, draft, draft2
         yield world
     hub.close()

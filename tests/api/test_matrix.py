@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from conftest import World
@@ -61,6 +62,26 @@ ROUTES = [
     ("POST", "/releases", "release", ["hub_admin"]),
     ("POST", "/releases/{draft}/publish", None, ["hub_admin"]),
     ("GET", "/privacy-budget", None, ["hub_admin"]),
+    ("DELETE", "/releases/{draft2}", None, ["hub_admin"]),
+    ("GET", "/programmes?year=2024&intervention=legal_aid", None, SIGNED_IN),
+    ("GET", "/programmes.csv?year=2024&intervention=helpline", None, SIGNED_IN),
+    ("GET", "/programmes/{fresh}", "fresh-5w", SIGNED_IN),
+    ("DELETE", "/programmes/{fresh}", "fresh-5w", ["steward", "org_admin", "hub_admin"]),
+    ("GET", "/coverage", None, SIGNED_IN),
+    ("GET", "/coverage?country=GBR&year=2024&pillar=protection", None, SIGNED_IN),
+    ("GET", "/coverage.csv", None, SIGNED_IN),
+    ("GET", "/instruments", None, WHO),
+    ("GET", "/instruments?country=GBR", None, WHO),
+    ("GET", "/instruments.csv", None, WHO),
+    ("POST", "/instruments/imports", "treaty", ["hub_admin"]),
+    ("GET", "/reports/national/GBR?year=2020", None, SIGNED_IN),
+    ("GET", "/reports/glotip/POL.csv", None, SIGNED_IN),
+    ("GET", "/indicators", None, SIGNED_IN),
+    ("GET", "/indicators?country=GBR&org=police", None, SIGNED_IN),
+    ("GET", "/indicators.csv", None, SIGNED_IN),
+    ("POST", "/indicators/imports", "logframe", ["steward", "org_admin", "hub_admin"]),
+    ("GET", "/countries/GBR/indicators", None, SIGNED_IN),
+    ("GET", "/countries/POL/indicators?year=2020", None, SIGNED_IN),
 ]
 SUCCESS = {"GET": 200, "POST": 201, "PUT": 204, "DELETE": 204}
 SUCCESS_OF = {"/estimates": 200, "/link-runs/{run}/estimate": 200,  # computed, nothing created
@@ -69,8 +90,17 @@ SUCCESS_OF = {"/estimates": 200, "/link-runs/{run}/estimate": 200,  # computed, 
 
 
 def call(world: World, method: str, path: str, kind: str | None, who: str):
+    if kind == "fresh-5w":  # a new police programme per call (a deleted one is gone)
+        n = next(_counter)
+        src = Path(world.hub.settings.home) / f"fresh-{n}.csv"
+        src.write_text("Code,Activity,Type,Country\n#activity+code,#activity+name,#activity+type,"
+                       f"#country+code\nFRESH-{n},Fresh,helpline,GBR\n")
+        world.hub.import_programmes(src, org="police")
+        pid = next(p.id for p in world.hub.programmes(org="police") if p.code == f"FRESH-{n}")
+        return world.client.request(method, "/api/v1" + path.replace("{fresh}", str(pid)),
+                                    headers=world.headers(who))
     url = "/api/v1" + path.format(sub=world.submission, run=world.run,
-                                      rel=world.release, draft=world.draft)
+                                  rel=world.release, draft=world.draft, draft2=world.draft2)
     headers = world.headers(who)
     n = next(_counter)
     if kind == "table":
@@ -79,6 +109,19 @@ def call(world: World, method: str, path: str, kind: str | None, who: str):
     if kind == "upload":
         return world.client.post(url, headers=headers, data={"org": "police"},
                                  files={"file": ("upload.csv", world.upload.read_bytes())})
+    if kind == "logframe":  # a programme of the police's to hang the indicator on (idempotent)
+        programme = world.upload.parent / "matrix-5w.csv"
+        programme.write_text("Code,Activity,Type,Country\n#activity+code,#activity+name,"
+                             "#activity+type,#country+code\nLF-1,Investigations,investigation,GBR\n")
+        world.hub.import_programmes(programme, org="police")
+        return world.client.post(url, headers=headers, data={"org": "police"}, files={"file": (
+            "logframe.csv", b"Programme,Code,Indicator,Level,Baseline,Baseline date,Target,Target date\n"
+                            b"#activity+code,#indicator+code,#indicator+name,#indicator+type,"
+                            b"#indicator+value+baseline,#date+baseline,#indicator+value+target,#date+target\n"
+                            b"LF-1,OC-1,Cases brought to court,outcome,10,2024-01-01,50,2026-01-01\n")})
+    if kind == "treaty":
+        return world.client.post(url, headers=headers, files={"file": (
+            "p029.csv", b"country,instrument,consent_date,consent_type\nNER,P029,2015-06-14,ratification\n")})
     if kind == "5w":
         return world.client.post(url, headers=headers, data={"org": "police"}, files={"file": (
             "5w.csv", b"Activity,Type,Country\n#activity+name,#activity+type,#country+code\n"

@@ -101,7 +101,7 @@ def test_what_others_see(hub: Hub, tmp_path: Path) -> None:
     assert [r["id"] for r in hub.releases(principal=ANONYMOUS)] == [public["id"]]
     shown = hub.release(public["id"], principal=ANONYMOUS)
     assert "report_internal" not in shown and "created_by" not in shown
-    assert set(shown["parameters"]) == {"tables", "synthetic", "rows"}  # no seed, no exact n
+    assert set(shown["parameters"]) == {"tables", "synthetic", "rows", "synthesiser"}  # no seed, n
     with pytest.raises(NotFound):
         hub.release(draft["id"], principal=ANONYMOUS)
     viewer = Principal(user_id=9, email="v@x.test", name="v")

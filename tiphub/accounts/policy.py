@@ -61,6 +61,10 @@ POLICY: dict[str, Rule] = {
     # programmes and activities (5W): every member reads; the implementer's stewards manage
     "programmes:read": _rule(anyone=True),
     "programmes:manage": _rule(STEWARDS, hub_admin=True, scope="import", per_org=True),
+    # treaty instruments: who is party is public record; importing the depositaries' status
+    # files (which replaces what the hub holds) is for hub administrators
+    "instruments:read": _rule(public=True),
+    "instruments:manage": _rule(hub_admin=True, scope="admin"),
     # differentially private releases: published ones are public (drafts: hub administrators,
     # who alone set the privacy budget and spend it)
     "releases:read": _rule(public=True),

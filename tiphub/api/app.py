@@ -16,9 +16,13 @@ from tiphub.api.routes import (
     admin,
     auth,
     coordination,
+    coverage,
     data,
     estimates,
+    indicators,
+    instruments,
     linkage,
+    national,
     organisations,
     releases,
     submissions,
@@ -53,7 +57,7 @@ def create_app(hub: Hub | None = None, *, settings: Settings | None = None) -> F
         return Health(status="ok", version=__version__)
 
     for module in (auth, organisations, submissions, data, linkage, estimates, coordination,
-                   releases, admin):
+                   coverage, indicators, instruments, releases, national, admin):
         api.include_router(module.router)
     app.include_router(api)
     mount_pages(app)  # the web pages at /, their assets at /static

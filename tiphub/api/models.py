@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -140,3 +140,5 @@ class ReleaseIn(BaseModel):
                              description="Synthetic rows (default: the noisy count).")
     seed: int | None = Field(None, ge=0, le=2**32,
                              description="Reproducible noise, for tests: never publishable.")
+    synthesiser: Literal["mst", "pac-synth"] = Field(
+        "mst", description="Synthesiser of the synthetic file: mst, or pac-synth (CTDC's).")

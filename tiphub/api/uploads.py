@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from tiphub.accounts import Principal
 from tiphub.hub import Hub
-from tiphub.records import ImportReport
+from tiphub.records import ImportReport, ProgrammeImportReport
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
@@ -54,3 +54,15 @@ def import_upload(hub: Hub, stream: BinaryIO, filename: str | None, *, org: str,
             shutil.copyfileobj(stream, out, length=1 << 20)
         return hub.import_file(path, org=org, profile=profile or None, replaces=replaces,
                                encoding=encoding or None, principal=principal)
+
+
+def programmes_upload(hub: Hub, stream: BinaryIO, filename: str | None, *, org: str,
+                      principal: Principal) -> ProgrammeImportReport:
+    """``hub.import_programmes`` on a temporary copy of an uploaded HXL-tagged CSV."""
+    folder = Path(hub.settings.home) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        path = Path(tmp) / stored_name(filename)
+        with path.open("wb") as out:
+            shutil.copyfileobj(stream, out, length=1 << 20)
+        return hub.import_programmes(path, org=org, principal=principal)

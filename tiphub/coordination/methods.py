@@ -155,10 +155,14 @@ class CoordinationMethods:
 
     def programmes(self, *, country: str | None = None, pillar: str | None = None,
                    intervention: str | None = None, org: str | None = None,
+                   year: int | None = None,
                    principal: Principal = SYSTEM) -> list[Programme]:
-        """Programmes and activities, filtered by country, pillar, intervention type or
-        implementer; every member of the space reads them all."""
+        """Programmes and activities, filtered by country, pillar, intervention type,
+        implementer or year (those running at some time in it: a missing start or end date
+        leaves the period open); every member of the space reads them all."""
         authorize(principal, "programmes:read")
+        if year is not None and not 1900 <= year <= 2200:
+            raise InvalidInput(f"year {year} is out of range", hint="a year such as 2024")
         if pillar is not None and pillar not in vocab.codes("pillars"):
             raise InvalidInput(f"unknown pillar {pillar!r}",
                                hint=f"accepted: {', '.join(vocab.codes('pillars'))}")
@@ -172,7 +176,41 @@ class CoordinationMethods:
         org_id = self.organisation(org).id if org else None
         with self.db.connect() as conn:
             return store.programmes(conn, country=iso3, pillar=pillar,
-                                    intervention=intervention, org_id=org_id)
+                                    intervention=intervention, org_id=org_id, year=year)
+
+    def programme(self, programme_id: int, *, principal: Principal = SYSTEM) -> Programme:
+        """One programme or activity (every member of the space reads it)."""
+        authorize(principal, "programmes:read")
+        with self.db.connect() as conn:
+            found = store.programme(conn, programme_id)
+        if found is None:
+            raise NotFound(f"no programme {programme_id}", hint="tiphub programmes list")
+        return found
+
+    def delete_programme(self, programme_id: int, *, principal: Principal = SYSTEM) -> Programme:
+        """Delete a programme with its indicators and measurements: the implementer's data
+        stewards and administrators, and hub administrators. Returns what was deleted."""
+        with self.db.connect() as conn:
+            org_id = store.programme_organisation(conn, programme_id)
+        if org_id is None:
+            authorize(principal, "programmes:read")  # refused before learning what exists
+            raise NotFound(f"no programme {programme_id}", hint="tiphub programmes list")
+        try:
+            authorize(principal, "programmes:manage", org_id)
+        except Forbidden:
+            self.accounts.audit(principal, "programmes:delete", outcome="denied",
+                                target_type="programme", target_id=programme_id,
+                                organisation_id=org_id)
+            raise
+        with self.db.begin() as conn:
+            found = store.programme(conn, programme_id)
+            if found is None:  # deleted meanwhile
+                raise NotFound(f"no programme {programme_id}")
+            store.delete_programme(conn, programme_id)
+        self.accounts.audit(principal, "programmes:delete", target_type="programme",
+                            target_id=programme_id, organisation_id=org_id,
+                            detail={"organisation": found.organisation, "code": found.code})
+        return found
 
     def programmes_export(self, format: str = "csv", *, principal: Principal = SYSTEM,
                           **filters: Any) -> bytes:

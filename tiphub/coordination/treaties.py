@@ -413,7 +413,7 @@ def _columns(header: list[str], file: str) -> _Columns:
 def _untc_date(text: str) -> tuple[date | None, str]:
     """"12 Dec 2000 a" -> (date(2000, 12, 12), "a"); "" -> (None, ""). Brackets around a date
     (an action later undone or redone, explained in a footnote) are dropped."""
-    text = text.strip().strip("[]").strip()
+    text = " ".join(text.strip().strip("[]").split())  # UNTC writes "22 Apr\t 2016"
     if not text:
         return None, ""
     match = _UNTC_DATE.match(text)

@@ -16,6 +16,7 @@ from tiphub.linkage.schema import default_schema
 
 from .coordination import load_coordination
 from .generate import CTDC_KEY, generate_demo
+from .instruments import load_instruments
 from .logframes import load_logframes
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def run_demo(hub: Hub, *, people: int = 1200, global_rows: int = 20_000, seed: i
     activities = load_coordination(hub, manifest.directory, manifest.country,
                                    [o.code for o in manifest.organisations], seed=seed)
     indicators = load_logframes(hub, manifest.directory, manifest.country)
+    treaty_status = load_instruments(hub, manifest.directory)
     tick(steps - 1, steps)
     report = hub.report(country=manifest.country)
     tick(steps, steps)
@@ -76,6 +78,8 @@ def run_demo(hub: Hub, *, people: int = 1200, global_rows: int = 20_000, seed: i
         f"activities (5W); the national mechanisms are in the directory",
         f"indicators: {indicators} programme indicators with baselines, targets and "
         "measurements (tiphub indicators list)",
+        f"instruments: an illustrative treaty-status table for {treaty_status['countries']} countries "
+        "(not the depositaries' record; tiphub instruments list)",
         f"files, encoded files and truth.csv: {manifest.directory}",
     ]
     return {"country": manifest.country, "directory": str(manifest.directory),

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from scipy.optimize import minimize_scalar
 
@@ -35,7 +36,7 @@ MAX_EPSILON = 10.0  # beyond this the guarantee means nothing a person would rec
 MAX_DELTA = 1e-3  # δ must be far below 1/n; 1e-3 is already generous for any real dataset
 
 __all__ = [
-    "MAX_DELTA", "MAX_EPSILON", "Budget", "Spend", "check_epsilon_delta", "epsilon_to_rho",
+    "MAX_DELTA", "MAX_EPSILON", "ApproxSpend", "Budget", "Spend", "check_epsilon_delta", "epsilon_to_rho",
     "gaussian_rho", "gaussian_sigma", "membership_advantage", "rho_to_epsilon",
     "rho_to_epsilon_simple",
 ]
@@ -98,6 +99,11 @@ def epsilon_to_rho(epsilon: float, delta: float) -> float:
     return low
 
 
+@lru_cache(maxsize=1024)
+def _cached_rho(epsilon: float, delta: float) -> float:
+    return epsilon_to_rho(epsilon, delta)
+
+
 def gaussian_rho(sigma: float, sensitivity: float = 1.0) -> float:
     """ρ of the (discrete) Gaussian mechanism with scale ``sigma`` on an L2-``sensitivity`` query."""
     return sensitivity**2 / (2 * sigma**2)
@@ -125,21 +131,64 @@ class Spend:
     rho: float
 
 
+@dataclass(frozen=True)
+class ApproxSpend:
+    """A spend by a mechanism that is only (ε, δ)-DP (pac-synth): it cannot be charged in ρ.
+
+    It is charged in (ε, δ) instead, by basic composition with the zCDP part of the ledger
+    (see :class:`Budget`)."""
+
+    label: str
+    epsilon: float
+    delta: float
+
+
 @dataclass
 class Budget:
     """An (ε, δ) budget kept as ρ, spent by releases; refuses what would overspend.
 
-    In memory only: the database ledger (a later change) stores the same entries and
-    rebuilds a ``Budget`` from them with :meth:`spend`.
+    In memory only: the database ledger stores the same entries and rebuilds a ``Budget``
+    from them with :meth:`spend` and :meth:`spend_approx`.
+
+    Most releases are Gaussian measurements and spend ρ. A mechanism that is only
+    (ε_i, δ_i)-DP — pac-synth — spends from the budget *in (ε, δ)*: all releases together are
+    then (ε(Σρ, δ − Σδ_i) + Σε_i, δ)-DP, by converting the zCDP part at what is left of δ and
+    adding the rest by basic composition (which also holds when the two kinds interleave
+    adaptively: concurrent composition, Vadhan & Wang 2021; Lyu 2022). So an approximate
+    spend shrinks the ρ the budget holds: ``total_rho`` is ρ(ε − Σε_i, δ − Σδ_i).
     """
 
     epsilon: float
     delta: float = 1e-6
     spent: list[Spend] = field(default_factory=list)
+    approx: list[ApproxSpend] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         check_epsilon_delta(self.epsilon, self.delta)
-        self.total_rho = epsilon_to_rho(self.epsilon, self.delta)
+
+    @staticmethod
+    def _rho_within(epsilon: float, delta: float) -> float:
+        """ρ whose conversion at ``delta`` stays within ``epsilon`` (0 when nothing is left)."""
+        if epsilon <= 1e-12 or delta <= 0:
+            return 0.0
+        return _cached_rho(min(epsilon, MAX_EPSILON), min(delta, MAX_DELTA))
+
+    @property
+    def approx_epsilon(self) -> float:
+        return math.fsum(a.epsilon for a in self.approx)
+
+    @property
+    def approx_delta(self) -> float:
+        return math.fsum(a.delta for a in self.approx)
+
+    @property
+    def zcdp_delta(self) -> float:
+        """The δ at which the zCDP part is converted: what approximate spends left of δ."""
+        return self.delta - self.approx_delta
+
+    @property
+    def total_rho(self) -> float:
+        return self._rho_within(self.epsilon - self.approx_epsilon, self.zcdp_delta)
 
     @property
     def spent_rho(self) -> float:
@@ -150,29 +199,50 @@ class Budget:
         return max(0.0, self.total_rho - self.spent_rho)
 
     def spent_epsilon(self) -> float:
-        return rho_to_epsilon(self.spent_rho, self.delta)
+        if not self.spent_rho:
+            zcdp = 0.0
+        else:
+            zcdp = rho_to_epsilon(self.spent_rho, self.zcdp_delta) if self.zcdp_delta > 0 else math.inf
+        return zcdp + self.approx_epsilon
 
     def remaining_epsilon(self) -> float:
         """What a further release could still spend, as ε: ε(total ρ) − ε(spent ρ) is *not* it,
         because ε does not add; the remaining ρ converted on its own is."""
         return rho_to_epsilon(self.remaining_rho, self.delta)
 
-    def check(self, rho: float, label: str = "this release") -> None:
-        """Raise :class:`~tiphub.errors.Conflict` if spending ``rho`` would exceed the budget."""
+    def check(self, rho: float, label: str = "this release", *, epsilon: float = 0.0,
+              delta: float = 0.0) -> None:
+        """Raise :class:`~tiphub.errors.Conflict` if spending ``rho`` (and, for an (ε, δ)-DP
+        mechanism, ``epsilon`` and ``delta``) would exceed the budget."""
         _check_rho(rho)
-        if rho > self.remaining_rho * (1 + 1e-9) + 1e-15:
+        after = Budget(self.epsilon, self.delta, list(self.spent),
+                       [*self.approx, ApproxSpend(label, epsilon, delta)] if epsilon or delta
+                       else list(self.approx))
+        over = (rho > after.total_rho - after.spent_rho + after.total_rho * 1e-9 + 1e-15
+                or after.approx_epsilon > self.epsilon * (1 + 1e-9)
+                or after.zcdp_delta <= 0)
+        if over:
+            asked = (rho_to_epsilon(rho, self.delta) if rho else 0.0) + epsilon
             raise Conflict(
-                f"{label} needs epsilon {rho_to_epsilon(rho, self.delta):.3g} but only "
+                f"{label} needs epsilon {asked:.3g} but only "
                 f"{self.remaining_epsilon():.3g} of the budget (epsilon {self.epsilon:g}, "
                 f"delta {self.delta:g}) remains",
-                hint=f"spent so far: epsilon {self.spent_epsilon():.3g} in {len(self.spent)} "
-                     "release(s); ask for a smaller epsilon or fewer tables",
+                hint=f"spent so far: epsilon {self.spent_epsilon():.3g} in "
+                     f"{len({s.label for s in self.spent} | {a.label for a in self.approx})} "
+                     "release(s); ask for a smaller "
+                     "epsilon or fewer tables",
             )
 
     def spend(self, rho: float, label: str) -> Budget:
         """Record a spend of ``rho`` (after :meth:`check`); returns ``self`` for chaining."""
         self.check(rho, label)
         self.spent.append(Spend(label, float(rho)))
+        return self
+
+    def spend_approx(self, epsilon: float, delta: float, label: str) -> Budget:
+        """Record a spend of an (ε, δ)-DP mechanism (after :meth:`check`)."""
+        self.check(0.0, label, epsilon=epsilon, delta=delta)
+        self.approx.append(ApproxSpend(label, float(epsilon), float(delta)))
         return self
 
     def request(self, epsilon: float, label: str = "this release") -> float:

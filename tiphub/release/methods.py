@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -49,8 +48,8 @@ class ReleaseMethods:
             raise Conflict(f"no privacy budget is set for {DATASET}",
                            hint="a hub administrator sets one: tiphub release budget --epsilon 3")
         budget = Budget(epsilon=entry["epsilon"], delta=entry["delta"])
-        for spend in store.spends(conn, DATASET):
-            budget.spent.append(_spend(spend))
+        budget.spent = [_spend(s) for s in store.spends(conn, DATASET)]
+        budget.approx = [_approx(s) for s in store.spends(conn, DATASET, "spend-dp")]
         return budget
 
     def privacy_budget(self, *, principal: Principal = SYSTEM) -> dict[str, Any]:
@@ -69,16 +68,16 @@ class ReleaseMethods:
         authorize(principal, "releases:manage")
         new = Budget(epsilon=epsilon, delta=delta)  # refuses meaningless (ε, δ)
         with self.db.begin() as conn:
-            spent = math.fsum(s["rho"] for s in store.spends(conn, DATASET))
-            if spent > new.total_rho * (1 + 1e-9):
-                new.spent = [_spend(s) for s in store.spends(conn, DATASET)]
+            new.spent = [_spend(s) for s in store.spends(conn, DATASET)]
+            new.approx = [_approx(s) for s in store.spends(conn, DATASET, "spend-dp")]
+            if (new.spent_rho > new.total_rho * (1 + 1e-9) or new.zcdp_delta <= 0
+                    or new.approx_epsilon > epsilon * (1 + 1e-9)):
                 raise Conflict(
                     f"releases have already spent epsilon {new.spent_epsilon():.3g} at delta "
                     f"{delta:g}: a budget of epsilon {epsilon:g} would be overdrawn",
                     hint="a spent budget cannot be taken back; set at least what is spent")
             store.add_entry(conn, DATASET, "budget", epsilon=epsilon, delta=delta,
                             rho=new.total_rho, actor=principal.label)
-            new.spent = [_spend(s) for s in store.spends(conn, DATASET)]
         self.accounts.audit(principal, "privacy_budget:set", target_type="dataset",
                             target_id=DATASET, detail={"epsilon": epsilon, "delta": delta})
         return _budget_view(new)
@@ -87,36 +86,61 @@ class ReleaseMethods:
 
     def create_release(self, tables: list[str] | None = None, epsilon: float = 1.0, *,
                        synthetic: bool = False, rows: int | None = None, seed: int | None = None,
+                       synthesiser: str = "mst",
                        principal: Principal = SYSTEM) -> dict[str, Any]:
         """A draft release of noisy ``tables`` (workload names; all when None and no synthetic
         file) and/or a synthetic CTDC file, spending ``epsilon`` from the dataset's budget.
 
-        ``seed`` makes the noise reproducible — and not private against whoever knows it: a
-        seeded release can be stored and inspected but never published.
+        ``synthesiser`` is ``"mst"`` (tiphub's, zCDP) or ``"pac-synth"`` (CTDC's, charged in
+        (ε, δ): :mod:`tiphub.release.pacsynth`). ``seed`` makes the noise reproducible — and
+        not private against whoever knows it: a seeded release can be stored and inspected but
+        never published.
         """
         from tiphub.release import (
+            check_epsilon_delta,
             epsilon_to_rho,
             release_report,
             release_tables,
             synthesize,
         )
         from tiphub.release.cases import CASE_COLUMNS, frame_from_cases
+        from tiphub.release.pacsynth import (
+            DELTA_SHARE,
+            MechanismFailed,
+            check_synthesiser,
+            synthesize_pacsynth,
+        )
         from tiphub.release.synthetic import MIN_ROWS
         from tiphub.release.tables import workload
         from tiphub.store import releases as store
 
         authorize(principal, "releases:manage")
         names = [s.name for s in workload(tables)] if tables or not synthetic else []
+        check_synthesiser(synthesiser)
         if rows is not None and not synthetic:
             raise InvalidInput("--rows is for the synthetic file", hint="add --synthetic")
+        if synthesiser != "mst" and not synthetic:
+            raise InvalidInput("--synthesiser is for the synthetic file", hint="add --synthetic")
+        pac = synthetic and synthesiser == "pac-synth"
+        if pac:
+            from tiphub.release.pacsynth import _module
+
+            _module()  # refuse now, before anything is read, if pac-synth is not installed
         if seed is not None and not 0 <= seed <= 2**32:
             raise InvalidInput("the seed is a whole number from 0 to 2^32")
         if rows is not None and not 1 <= rows <= MAX_ROWS:
             raise InvalidInput(f"rows must be between 1 and {MAX_ROWS:,}")
         with self.db.connect() as conn:
             budget = self._budget(conn)
-        rho = epsilon_to_rho(epsilon, budget.delta)  # refuses ε ≤ 0 or > 10
-        self._check_spend(budget, rho, principal)
+        check_epsilon_delta(epsilon, budget.delta)  # refuses ε ≤ 0 or > 10
+        pac_epsilon = pac_delta = 0.0
+        if pac:  # (ε, δ) charged beside the ρ of the tables: see tiphub.release.pacsynth
+            pac_delta = DELTA_SHARE * budget.zcdp_delta
+            pac_epsilon = epsilon * (1 - TABLE_SHARE) if names else epsilon
+            rho = epsilon_to_rho(epsilon - pac_epsilon, budget.delta - pac_delta) if names else 0.0
+        else:
+            rho = epsilon_to_rho(epsilon, budget.delta)
+        self._check_spend(budget, rho, principal, epsilon=pac_epsilon, delta=pac_delta)
         with self.db.connect() as conn:
             frame = frame_from_cases(store.record_rows(conn, CASE_COLUMNS))
         if frame.n == 0:
@@ -125,10 +149,23 @@ class ReleaseMethods:
             raise InvalidInput(
                 f"{frame.n} case records are too few for useful synthetic data (at least "
                 f"{MIN_ROWS})", hint="release noisy tables only: leave out --synthetic")
-        rho_tables = rho * (TABLE_SHARE if synthetic else 1.0) if names else 0.0
+        rho_tables = rho * (TABLE_SHARE if synthetic and not pac else 1.0) if names else 0.0
         noisy = release_tables(frame, rho_tables, names, seed=seed) if names else None
-        synth = (synthesize(frame, rho - rho_tables, rows=rows,
-                            seed=None if seed is None else seed + 1) if synthetic else None)
+        if pac:
+            try:
+                synth = synthesize_pacsynth(frame, pac_epsilon, pac_delta, rows=rows)
+            except MechanismFailed:  # the failure is an outcome seen: charge the attempt
+                with self.db.begin() as conn:
+                    store.add_entry(conn, DATASET, "spend-dp", epsilon=pac_epsilon, delta=pac_delta,
+                                    rho=0.0, actor=principal.label, release_id=None)
+                self.accounts.audit(principal, "release:create", outcome="failed",
+                                    target_type="dataset", target_id=DATASET,
+                                    detail={"synthesiser": synthesiser, "epsilon_dp": pac_epsilon,
+                                            "delta_dp": pac_delta, "charged": True})
+                raise
+        else:
+            synth = (synthesize(frame, rho - rho_tables, rows=rows,
+                                seed=None if seed is None else seed + 1) if synthetic else None)
         report = release_report(frame, epsilon, budget.delta,
                                 synthetic=synth.frame if synth else None,
                                 tables=list(noisy.tables.values()) if noisy else ())
@@ -140,6 +177,8 @@ class ReleaseMethods:
         parameters = {"tables": names, "synthetic": synthetic, "rows": synth.frame.n if synth else None,
                       "seed": seed, "secure": seed is None, "records": frame.n,
                       "rho_tables": rho_tables, "rho_synthetic": rho - rho_tables,
+                      "synthesiser": synthesiser if synthetic else None,
+                      "pac_epsilon": pac_epsilon, "pac_delta": pac_delta,
                       "warnings": synth.warnings if synth else []}
         internal = {**report.public(), "tvd": [vars(t) for t in report.tvd],
                     "table_mae": report.table_mae, "synthetic_table_mae": report.synthetic_table_mae,
@@ -147,7 +186,7 @@ class ReleaseMethods:
                     "unique_matches": report.unique_matches}
         with self.db.begin() as conn:  # the release and its spend: together or not at all
             budget = self._budget(conn, lock=True)
-            self._check_spend(budget, rho, principal)
+            self._check_spend(budget, rho, principal, epsilon=pac_epsilon, delta=pac_delta)
             release_id = store.add_release(conn, {
                 "dataset": DATASET, "epsilon": epsilon, "delta": budget.delta, "rho": rho,
                 "parameters": parameters, "tables": [_table_json(t) for t in
@@ -156,22 +195,53 @@ class ReleaseMethods:
                 "report_public": report.public(), "created_by": principal.label})
             store.add_entry(conn, DATASET, "spend", epsilon=epsilon, delta=budget.delta, rho=rho,
                             actor=principal.label, release_id=release_id)
+            if pac:
+                store.add_entry(conn, DATASET, "spend-dp", epsilon=pac_epsilon, delta=pac_delta,
+                                rho=0.0, actor=principal.label, release_id=release_id)
+                budget.spend_approx(pac_epsilon, pac_delta, f"release {release_id}")
             budget.spend(rho, f"release {release_id}")
         self.accounts.audit(principal, "release:create", target_type="release",
                             target_id=release_id,
                             detail={"epsilon": epsilon, "delta": budget.delta, "rho": rho,
                                     "tables": names, "synthetic": synthetic,
+                                    "synthesiser": synthesiser if synthetic else None,
                                     "remaining_epsilon": round(budget.remaining_epsilon(), 6)})
         return self.release(release_id, principal=principal)
 
-    def _check_spend(self, budget: Any, rho: float, principal: Principal) -> None:
+    def _check_spend(self, budget: Any, rho: float, principal: Principal, *,
+                     epsilon: float = 0.0, delta: float = 0.0) -> None:
         try:
-            budget.check(rho, "this release")
+            budget.check(rho, "this release", epsilon=epsilon, delta=delta)
         except Conflict:
             self.accounts.audit(principal, "release:create", outcome="refused",
                                 target_type="dataset", target_id=DATASET,
-                                detail={"rho": rho, "remaining_rho": budget.remaining_rho})
+                                detail={"rho": rho, "epsilon_dp": epsilon, "delta_dp": delta,
+                                        "remaining_rho": budget.remaining_rho})
             raise
+
+    def delete_release(self, release_id: int, *, principal: Principal = SYSTEM) -> dict[str, Any]:
+        """Delete a draft (hub administrators). Published releases are immutable: refused.
+
+        The draft's spend is **not** refunded: its noisy answers were computed from the real
+        data and seen by whoever prepared it, so the privacy they cost is spent whether or not
+        the draft is ever published. Its tables, synthetic file and reports are erased; the
+        ledger keeps the spend, and the audit log the deletion.
+        """
+        from tiphub.store import releases as store
+
+        authorize(principal, "releases:manage")
+        with self.db.begin() as conn:
+            stored = store.release(conn, release_id, lock=True)  # NotFound: none, or deleted
+            if stored["status"] == "published" or not store.delete_draft(conn, release_id):
+                raise Conflict(f"release {release_id} is published: a published release is "
+                               "never changed or deleted",
+                               hint="it stays citable; a new release can supersede it")
+        self.accounts.audit(principal, "release:delete", target_type="release",
+                            target_id=release_id,
+                            detail={"epsilon": stored["epsilon"], "rho": stored["rho"],
+                                    "refunded": False})
+        return {"id": release_id, "status": "deleted", "epsilon": stored["epsilon"],
+                "delta": stored["delta"], "refunded": False}
 
     def publish_release(self, release_id: int, *, principal: Principal = SYSTEM) -> dict[str, Any]:
         """Make a draft public and immutable (once: publishing again is a Conflict)."""
@@ -256,12 +326,20 @@ def _spend(entry: dict[str, Any]) -> Any:
     return Spend(f"release {entry['release_id']}", float(entry["rho"]))
 
 
+def _approx(entry: dict[str, Any]) -> Any:
+    from tiphub.release.accounting import ApproxSpend
+
+    return ApproxSpend(f"release {entry['release_id']}", float(entry["epsilon"]),
+                       float(entry["delta"]))
+
+
 def _budget_view(budget: Any) -> dict[str, Any]:
     return {"dataset": DATASET, "epsilon": budget.epsilon, "delta": budget.delta,
             "spent_epsilon": round(budget.spent_epsilon(), 6),
             "remaining_epsilon": round(budget.remaining_epsilon(), 6),
             "total_rho": budget.total_rho, "spent_rho": budget.spent_rho,
-            "remaining_rho": budget.remaining_rho, "releases": len(budget.spent)}
+            "remaining_rho": budget.remaining_rho, "releases": len(budget.spent),
+            "spent_epsilon_dp": budget.approx_epsilon, "spent_delta_dp": budget.approx_delta}
 
 
 def _table_json(table: Any) -> dict[str, Any]:
@@ -290,14 +368,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-PUBLIC_PARAMETERS = ("tables", "synthetic", "rows")  # not the exact record count
+PUBLIC_PARAMETERS = ("tables", "synthetic", "rows", "synthesiser")  # not the exact record count
 
 
 def _view(stored: dict[str, Any], manager: bool) -> dict[str, Any]:
     """A release as ``manager`` (hub administrators) or anyone else may see it."""
     view = {k: stored[k] for k in ("id", "dataset", "status", "epsilon", "delta", "created_at",
                                    "published_at", "report_public")}
-    params = stored["parameters"]
+    params = dict(stored["parameters"])
+    if params.get("synthetic") and not params.get("synthesiser"):
+        params["synthesiser"] = "mst"  # releases made before pac-synth was offered
     view["parameters"] = params if manager else {k: params.get(k) for k in PUBLIC_PARAMETERS}
     if manager:
         view["rho"] = stored["rho"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from tiphub.records import Organisation, Programme
 from tiphub.store import schema as t
@@ -54,8 +54,10 @@ def _programme(row: Any, codes: dict[int, str]) -> Programme:
 
 
 def programmes(conn: Connection, *, country: str | None = None, pillar: str | None = None,
-               intervention: str | None = None, org_id: int | None = None) -> list[Programme]:
-    """Programmes, by implementer code then programme code."""
+               intervention: str | None = None, org_id: int | None = None,
+               year: int | None = None) -> list[Programme]:
+    """Programmes, by implementer code then programme code. ``year``: those running at some
+    time in that year (a missing start or end date leaves the period open on that side)."""
     c = t.programmes.c
     o = t.organisations.c
     query = (select(t.programmes).join(t.organisations, o.id == c.organisation_id)
@@ -64,6 +66,9 @@ def programmes(conn: Connection, *, country: str | None = None, pillar: str | No
                           (c.intervention, intervention), (c.organisation_id, org_id)):
         if value is not None:
             query = query.where(column == value)
+    if year is not None:
+        query = query.where(or_(c.start_date.is_(None), c.start_date <= date(year, 12, 31)),
+                            or_(c.end_date.is_(None), c.end_date >= date(year, 1, 1)))
     codes = dict(conn.execute(select(o.id, o.code)).all())
     return [_programme(r, codes) for r in conn.execute(query)]
 
@@ -95,3 +100,28 @@ def upsert_programmes(conn: Connection, rows: list[dict[str, Any]]) -> tuple[int
     if created:
         conn.execute(insert(t.programmes), created)
     return len(created), updated, unchanged
+
+
+def programme(conn: Connection, programme_id: int) -> Programme | None:
+    """One programme, or None."""
+    row = conn.execute(select(t.programmes).where(t.programmes.c.id == programme_id)).first()
+    if row is None:
+        return None
+    codes = dict(conn.execute(select(t.organisations.c.id, t.organisations.c.code)).all())
+    return _programme(row, codes)
+
+
+def programme_organisation(conn: Connection, programme_id: int) -> int | None:
+    """The implementer's id of a programme, or None when there is no such programme."""
+    return conn.execute(select(t.programmes.c.organisation_id)
+                        .where(t.programmes.c.id == programme_id)).scalar()
+
+
+def delete_programme(conn: Connection, programme_id: int) -> None:
+    """Delete a programme with its indicators and their measurements (inside the caller's
+    transaction; not left to ON DELETE CASCADE, which a database may not enforce)."""
+    indicator_ids = select(t.indicators.c.id).where(t.indicators.c.programme_id == programme_id)
+    conn.execute(delete(t.indicator_measurements)
+                 .where(t.indicator_measurements.c.indicator_id.in_(indicator_ids)))
+    conn.execute(delete(t.indicators).where(t.indicators.c.programme_id == programme_id))
+    conn.execute(delete(t.programmes).where(t.programmes.c.id == programme_id))

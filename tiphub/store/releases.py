@@ -16,6 +16,8 @@ from sqlalchemy import Connection, insert, select, update
 from tiphub.errors import NotFound
 from tiphub.store import schema as t
 
+DELETED = "deleted"  # a deleted draft: a tombstone that no listing or lookup returns
+
 #: columns of a release listed without its (possibly large) tables and synthetic file
 SUMMARY_COLUMNS = ("id", "dataset", "status", "epsilon", "delta", "rho", "parameters",
                    "report_public", "created_by", "created_at", "published_at")
@@ -32,9 +34,11 @@ def budget(conn: Connection, dataset: str, *, lock: bool = False) -> dict[str, A
     return dict(row._mapping) if row else None
 
 
-def spends(conn: Connection, dataset: str) -> list[dict[str, Any]]:
+def spends(conn: Connection, dataset: str, entry: str = "spend") -> list[dict[str, Any]]:
+    """The ledger's spends: ``"spend"`` (ρ, zCDP) or ``"spend-dp"`` ((ε, δ) of a mechanism
+    that is only approximately DP, such as pac-synth)."""
     c = t.privacy_ledger.c
-    query = select(t.privacy_ledger).where(c.dataset == dataset, c.entry == "spend").order_by(c.id)
+    query = select(t.privacy_ledger).where(c.dataset == dataset, c.entry == entry).order_by(c.id)
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
@@ -69,6 +73,8 @@ def releases(conn: Connection, *, status: str | None = None) -> list[dict[str, A
     query = select(*[c[k] for k in SUMMARY_COLUMNS]).order_by(c.id.desc())
     if status is not None:
         query = query.where(c.status == status)
+    else:
+        query = query.where(c.status != DELETED)
     return [_decode(r) for r in conn.execute(query)]
 
 
@@ -77,9 +83,20 @@ def release(conn: Connection, release_id: int, *, lock: bool = False) -> dict[st
     if lock:
         query = query.with_for_update()
     row = conn.execute(query).first()
-    if row is None:
+    if row is None or row.status == DELETED:
         raise NotFound(f"no release {release_id}", hint="tiphub release list shows them")
     return _decode(row)
+
+
+def delete_draft(conn: Connection, release_id: int) -> bool:
+    """Delete a draft: its tables, synthetic file and reports are erased, and the row stays as
+    a tombstone (status ``deleted``) so that the ledger's spend still names what it paid for.
+    False if it was not a draft (published meanwhile, or already deleted)."""
+    c = t.releases.c
+    done = conn.execute(update(t.releases).where(c.id == release_id, c.status == "draft")
+                        .values(status=DELETED, tables="[]", synthetic_csv=None,
+                                report_internal="{}", report_public="{}"))
+    return done.rowcount == 1
 
 
 def publish(conn: Connection, release_id: int) -> bool:

@@ -394,8 +394,8 @@ treaty_status = Table(
     "treaty_status",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("country", String(3), nullable=False),  # ISO 3166-1 alpha-3 ("EUR": European Union)
-    Column("instrument", String(16), nullable=False),  # tiphub.coordination.treaties ids
+    Column("country", String(16), nullable=False),  # ISO 3166-1 alpha-3, or "group:EU"
+    Column("instrument", String(32), nullable=False),  # tiphub.coordination.treaties ids
     Column("signed", Date),
     Column("consent", Date),  # ratification, accession, succession, acceptance, approval...
     Column("consent_type", String(24)),

@@ -23,11 +23,19 @@ def mount(app: FastAPI) -> None:
     from tiphub.web import errors, i18n
     from tiphub.web.middleware import PageMiddleware
     from tiphub.web.routes import account, admin, dashboard, data, estimates, members, persons, public
+    from tiphub.web.routes import coordination as coordination_pages
+    from tiphub.web.routes import coverage as coverage_pages
+    from tiphub.web.routes import indicators as indicator_pages
+    from tiphub.web.routes import instruments as instrument_pages
+    from tiphub.web.routes import national as national_pages
+    from tiphub.web.routes import releases as release_pages
 
     for lang in i18n.available():  # compile the catalogues now: a broken .po fails at start
         i18n.translations(lang)
     pages = APIRouter(include_in_schema=False)
-    for module in (public, dashboard, data, account, admin, members, persons, estimates):
+    for module in (public, dashboard, data, account, admin, members, persons, estimates,
+                   coordination_pages, indicator_pages, instrument_pages,
+                   coverage_pages, release_pages, national_pages):
         pages.include_router(module.router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -33,6 +33,13 @@ NAV = (  # (path, label, action the user needs in some organisation; None: any m
     ("/records", i18n.N_("Case records"), "records:read"),
     ("/persons", i18n.N_("Distinct persons"), "linkage:read"),
     ("/estimate", i18n.N_("Estimate"), "estimates:run"),
+    ("/releases", i18n.N_("Releases"), None),
+    ("/programmes", i18n.N_("Programmes"), "programmes:read"),
+    ("/coverage", i18n.N_("Coverage and gaps"), "programmes:read"),
+    ("/indicators", i18n.N_("Indicators"), "programmes:read"),
+    ("/directory", i18n.N_("Directory"), None),
+    ("/instruments", i18n.N_("Instruments"), None),
+    ("/reports/national", i18n.N_("National report"), "reports:read"),
     ("/account", i18n.N_("Account"), None),
     ("/admin", i18n.N_("Administration"), "users:manage"),
 )

@@ -3,22 +3,23 @@ programmes and activities (5W) with their HXL import and export."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import Path as PathParam
 
 from tiphub.accounts import ANONYMOUS, Principal
 from tiphub.api.deps import HubDep, PrincipalDep, optional_principal
 from tiphub.api.models import DirectoryEntryIn
-from tiphub.api.uploads import stored_name
+from tiphub.api.uploads import programmes_upload
 from tiphub.records import Organisation, Programme, ProgrammeImportReport
 
 router = APIRouter(tags=["coordination"])
 Kind = Literal["organisation", "national_rapporteur", "national_coordinator", "referral_mechanism"]
 Pillar = Literal["prevention", "protection", "prosecution", "partnership"]
+Year = Annotated[int | None, Query(ge=1900, le=2200, description=(
+    "Programmes running at some time in that year."))]
+ProgrammeId = Annotated[int, PathParam(ge=1, le=2**62)]
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -50,16 +51,18 @@ def programmes(hub: HubDep, principal: PrincipalDep,
                country: Annotated[str | None, Query(max_length=60)] = None,
                pillar: Pillar | None = None,
                intervention: Annotated[str | None, Query(max_length=100)] = None,
-               org: Annotated[str | None, Query(max_length=64)] = None) -> list[Programme]:
+               org: Annotated[str | None, Query(max_length=64)] = None,
+               year: Year = None) -> list[Programme]:
     """Programmes and activities (5W) of the space, filtered."""
     return hub.programmes(country=country, pillar=pillar, intervention=intervention, org=org,
-                          principal=principal)
+                          year=year, principal=principal)
 
 
 def _download(hub: HubDep, principal: Principal, format: str, country: str | None,
-              pillar: str | None, org: str | None) -> Response:
+              pillar: str | None, org: str | None, intervention: str | None = None,
+              year: int | None = None) -> Response:
     data = hub.programmes_export(format, country=country, pillar=pillar, org=org,
-                                 principal=principal)
+                                 intervention=intervention, year=year, principal=principal)
     return Response(data, media_type=MEDIA[format],
                     headers={"Content-Disposition": f'attachment; filename="programmes.{format}"'})
 
@@ -69,9 +72,11 @@ def _download(hub: HubDep, principal: Principal, format: str, country: str | Non
 def programmes_csv(hub: HubDep, principal: PrincipalDep,
                    country: Annotated[str | None, Query(max_length=60)] = None,
                    pillar: Pillar | None = None,
-                   org: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+                   org: Annotated[str | None, Query(max_length=64)] = None,
+                   intervention: Annotated[str | None, Query(max_length=100)] = None,
+                   year: Year = None) -> Response:
     """The programmes as HXL-tagged CSV (imports again unchanged)."""
-    return _download(hub, principal, "csv", country, pillar, org)
+    return _download(hub, principal, "csv", country, pillar, org, intervention, year)
 
 
 @router.get("/programmes.xlsx", response_class=Response,
@@ -79,9 +84,26 @@ def programmes_csv(hub: HubDep, principal: PrincipalDep,
 def programmes_xlsx(hub: HubDep, principal: PrincipalDep,
                     country: Annotated[str | None, Query(max_length=60)] = None,
                     pillar: Pillar | None = None,
-                    org: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+                    org: Annotated[str | None, Query(max_length=64)] = None,
+                    intervention: Annotated[str | None, Query(max_length=100)] = None,
+                    year: Year = None) -> Response:
     """The programmes as an Excel workbook (same headers and hashtags as the CSV)."""
-    return _download(hub, principal, "xlsx", country, pillar, org)
+    return _download(hub, principal, "xlsx", country, pillar, org, intervention, year)
+
+
+@router.get("/programmes/{programme_id:int}", response_model=Programme)
+def programme(programme_id: ProgrammeId, hub: HubDep, principal: PrincipalDep) -> Programme:
+    """One programme or activity."""
+    return hub.programme(programme_id, principal=principal)
+
+
+@router.delete("/programmes/{programme_id:int}", status_code=204, response_class=Response)
+def delete_programme(programme_id: ProgrammeId, hub: HubDep, principal: PrincipalDep) -> Response:
+    """Delete a programme (with its indicators): the implementer's data stewards and
+    administrators, and hub administrators. To change one, import it again (same implementer
+    and activity code)."""
+    hub.delete_programme(programme_id, principal=principal)
+    return Response(status_code=204)
 
 
 @router.post("/programmes/imports", response_model=ProgrammeImportReport, status_code=201)
@@ -92,10 +114,4 @@ def import_programmes(
     org: Annotated[str, Form(max_length=64)],
 ) -> ProgrammeImportReport:
     """Import a 5W table: every row stored, or none (a 422 lists every problem)."""
-    folder = Path(hub.settings.home) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        path = Path(tmp) / stored_name(file.filename)
-        with path.open("wb") as out:
-            shutil.copyfileobj(file.file, out, length=1 << 20)
-        return hub.import_programmes(path, org=org, principal=principal)
+    return programmes_upload(hub, file.file, file.filename, org=org, principal=principal)

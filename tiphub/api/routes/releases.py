@@ -28,7 +28,7 @@ def releases(hub: HubDep, principal: Annotated[Principal, Depends(reader)]) -> l
 def create_release(body: ReleaseIn, hub: HubDep, principal: PrincipalDep) -> dict[str, Any]:
     """Prepare a draft release, spending its epsilon from the privacy budget (hub administrators)."""
     return hub.create_release(body.tables, body.epsilon, synthetic=body.synthetic, rows=body.rows,
-                              seed=body.seed, principal=principal)
+                              seed=body.seed, synthesiser=body.synthesiser, principal=principal)
 
 
 @router.get("/releases/{release_id}")
@@ -36,6 +36,14 @@ def release(release_id: ReleaseId, hub: HubDep,
             principal: Annotated[Principal, Depends(reader)]) -> dict[str, Any]:
     """A release with its tables and its utility and risk report."""
     return hub.release(release_id, principal=principal)
+
+
+@router.delete("/releases/{release_id}", status_code=204, response_class=Response)
+def delete(release_id: ReleaseId, hub: HubDep, principal: PrincipalDep) -> Response:
+    """Delete a draft (hub administrators). A published release is immutable: 409. The draft's
+    epsilon is not refunded: its noisy answers were computed and seen."""
+    hub.delete_release(release_id, principal=principal)
+    return Response(status_code=204)
 
 
 @router.post("/releases/{release_id}/publish")

@@ -31,8 +31,11 @@ def safe_next(target: str | None) -> str:
 
 
 @router.get("/")
-def landing(request: Request, who: MaybeUser) -> Response:
-    return render(request, "index.html", releases=[])
+def landing(request: Request, hub: HubDep, who: MaybeUser) -> Response:
+    from tiphub.accounts import ANONYMOUS
+
+    published = hub.releases(principal=ANONYMOUS)[:5]  # the newest; all of them at /releases
+    return render(request, "index.html", releases=published)
 
 
 @router.get("/login")
