@@ -275,9 +275,4 @@ class Hub(AccountMethods, LinkageMethods, EstimationMethods, CoordinationMethods
 
     # -- helpers --------------------------------------------------------------------------
 
-    @staticmethod
-    def _country(text: str) -> str:
-        found = geo.country(text.upper() if len(text.strip()) <= 3 else text)
-        if found is None:
-            raise NotFound(f"unknown country {text!r}", hint="use an ISO 3166 code, e.g. GBR")
-        return found.iso3
+    _country = staticmethod(geo.iso3_of)

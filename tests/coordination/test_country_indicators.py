@@ -11,7 +11,7 @@ from factories import ctdc_csv, ctdc_row, glotip_csv
 
 from tiphub import Hub, Settings
 from tiphub.accounts import ANONYMOUS, Principal
-from tiphub.errors import Forbidden, NotFound
+from tiphub.errors import Forbidden, InvalidInput, NotFound
 
 
 def gr(iso3: str, indicator: str, year: int, value: str, *, dimension: str = "Total",
@@ -100,6 +100,12 @@ def test_one_year_and_countries_without_records(loaded: Hub) -> None:
     assert loaded.country_indicators(country="GBR", year=1999) == []
     with pytest.raises(NotFound):
         loaded.country_indicators(country="Atlantis")
+
+
+@pytest.mark.parametrize("year", [10**20, -1, 1899, 2101])
+def test_a_year_out_of_range_is_a_clear_error(loaded: Hub, year: int) -> None:
+    with pytest.raises(InvalidInput, match="out of range"):  # not a database overflow
+        loaded.country_indicators(country="GBR", year=year)
 
 
 def test_every_member_reads_nobody_else(loaded: Hub) -> None:

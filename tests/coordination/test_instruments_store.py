@@ -109,6 +109,17 @@ def test_a_file_with_a_problem_stores_nothing(hub: Hub, tmp_path: Path) -> None:
     assert _audit(hub)[0]["outcome"] == "failed"
 
 
+def test_a_failed_import_keeps_the_file_contents_out_of_the_audit_log(hub: Hub, tmp_path: Path) -> None:
+    bad = tmp_path / "cases.csv"  # say, a case file uploaded by mistake: its header is quoted
+    bad.write_text("full_name,date_of_birth\nJane Roe,1990-01-01\n", encoding="utf-8")
+    with pytest.raises(FileRejected):
+        hub.import_instruments(bad)
+    entry = _audit(hub)[0]
+    assert entry["outcome"] == "failed"
+    assert "full_name" not in str(entry) and "Jane" not in str(entry)
+    assert "FileRejected" in str(entry["detail"])
+
+
 def test_a_failure_while_storing_rolls_the_whole_file_back(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
     real = store.replace_statuses
 

@@ -156,6 +156,17 @@ def test_persons_and_estimate_are_protected(poland: tuple[str, Scan], hub: Hub) 
     assert f"about {summary['records']:,} encoded records" in text
     assert "estimate, not a count" in text or "No estimate" in text
     assert "hash" not in text.lower() and "encoded.csv" not in text  # no file names or hashes
+    assert "not only of Poland" not in text  # both linked organisations are based in Poland
+
+
+def test_a_link_run_beyond_the_country_says_so(hub: Hub, tmp_path: Path) -> None:
+    hub.update_directory_entry("shelter", country="DEU")
+    try:
+        html = hub.national_report("POL", 2022, path=tmp_path, pdf=False)["html"].read_text("utf-8")
+    finally:
+        hub.update_directory_entry("shelter", country="POL")
+    text = part_text(html, "persons")
+    assert "police is based in Poland, shelter elsewhere" in text and "not only of Poland" in text
 
 
 def test_programmes_by_pillar_coverage_and_indicators(poland: tuple[str, Scan]) -> None:

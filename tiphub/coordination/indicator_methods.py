@@ -13,12 +13,13 @@ from pydantic import BaseModel, Field
 from tiphub.accounts.policy import allowed, authorize
 from tiphub.accounts.principal import SYSTEM, Principal
 from tiphub.coordination import logframes
+from tiphub.coordination.coverage_methods import YEARS
 from tiphub.coordination.indicators import progress
-from tiphub.coordination.methods import _country
-from tiphub.errors import FileRejected, Forbidden
+from tiphub.errors import FileRejected, Forbidden, InvalidInput
 from tiphub.records import Organisation, Problem
 from tiphub.store import indicators as store
 from tiphub.store import repo
+from tiphub.vocab import geo
 
 if TYPE_CHECKING:
     from tiphub.accounts.service import Accounts
@@ -125,7 +126,7 @@ class IndicatorMethods:
         (default: today), filtered by the programme's country, implementer or code. Every
         member of the space reads them all. Dates are ISO strings (JSON-ready)."""
         authorize(principal, "programmes:read")
-        iso3 = _country(country) if country else None
+        iso3 = geo.iso3_of(country) if country else None
         org_id = self.organisation(org).id if org else None
         with self.db.connect() as conn:
             found = store.indicators(conn, country=iso3, org_id=org_id, programme=programme)
@@ -160,7 +161,9 @@ class IndicatorMethods:
         only: small counts withheld, counts rounded) and the Global Report table's rows without
         breakdown. Withheld values stay withheld (``value`` None, ``display`` the mark)."""
         authorize(principal, "stats:read")
-        iso3 = _country(country)
+        if year is not None and year not in YEARS:
+            raise InvalidInput(f"year {year} is out of range", hint="a year from 1900 to 2100")
+        iso3 = geo.iso3_of(country)
         out: list[dict[str, Any]] = []
         with self.db.connect() as conn:
             has_records = repo.has_records(conn, iso3)

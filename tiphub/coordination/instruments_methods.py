@@ -103,7 +103,9 @@ class InstrumentMethods:
                 outcome="failed",
                 target_type="instruments",
                 target_id=path.name[:64],
-                detail={"file": path.name, "error": exc.message[:200]},
+                # the reason's kind only: the message may quote the file (its header, a cell)
+                detail={"file": path.name, "reason": type(exc).__name__,
+                        "problems": len(getattr(exc, "problems", None) or [])},
             )
             raise
         covered = sorted({r.instrument for r in records}, key=_catalogue_order)

@@ -48,7 +48,7 @@ class CoordinationMethods:
         if kind is not None and kind not in vocab.codes("directory_kinds"):
             raise InvalidInput(f"unknown kind {kind!r}",
                                hint=f"accepted: {', '.join(vocab.codes('directory_kinds'))}")
-        iso3 = _country(country) if country else None
+        iso3 = geo.iso3_of(country) if country else None
         with self.db.connect() as conn:
             return store.directory(conn, kind=kind, country=iso3, member=member)
 
@@ -172,7 +172,7 @@ class CoordinationMethods:
                 raise InvalidInput("unknown intervention type", hint="accepted: " + ", ".join(
                     vocab.codes("intervention_types")))
             intervention = code
-        iso3 = _country(country) if country else None
+        iso3 = geo.iso3_of(country) if country else None
         org_id = self.organisation(org).id if org else None
         with self.db.connect() as conn:
             return store.programmes(conn, country=iso3, pillar=pillar,
@@ -236,13 +236,6 @@ class CoordinationMethods:
         return target
 
 
-def _country(text: str) -> str:
-    found = geo.country(text.upper() if len(text.strip()) <= 3 else text)
-    if found is None:
-        raise NotFound(f"unknown country {text!r}", hint="use an ISO 3166 code, e.g. GBR")
-    return found.iso3
-
-
 def _entry_values(**given: Any) -> dict[str, Any]:
     """The columns to write, checked (None: not given)."""
     values: dict[str, Any] = {}
@@ -261,7 +254,7 @@ def _entry_values(**given: Any) -> dict[str, Any]:
                                hint=f"accepted: {', '.join(htcds()['org_Type'])}")
         values["type"] = type_
     if (country := given["country"]) is not None:
-        values["country"] = _country(country) if country else None
+        values["country"] = geo.iso3_of(country) if country else None
     if (mandate := given["mandate"]) is not None:
         if len(mandate) > 4000:
             raise InvalidInput("a mandate is at most 4000 characters")

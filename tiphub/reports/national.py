@@ -242,7 +242,11 @@ def persons_part(hub: Any, iso3: str, year: int, place: str, n: int) -> Part:
         return part
     estimate = _estimate(hub, summary)
     run = summary["run"]
+    based_here = sorted({o.code for o in hub.organisations() if o.country == iso3}
+                        & set(summary["lists"]))
     part.data = {
+        "based_here": based_here,
+        "based_elsewhere": sorted(set(summary["lists"]) - set(based_here)),
         "run": {"id": run["id"], "threshold": run.get("threshold"),
                 "created": _day(run.get("created_at"))},
         "records": summary["records"], "persons": summary["persons"],

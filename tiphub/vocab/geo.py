@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 
 import pycountry
 
+from tiphub.errors import NotFound
 from tiphub.vocab._text import lookup_key, read_csv, tokens
 from tiphub.vocab.isic import IsicSection, isic_section, isic_sections
 from tiphub.vocab.languages import Language, language
@@ -386,3 +387,11 @@ def map_country_labels(labels: Iterable[str]) -> LabelMapping:
         else:
             special[label] = result[1]
     return LabelMapping(mapped=mapped, unmapped=dict(unmapped), special=special)
+
+
+def iso3_of(text: str) -> str:
+    """The ISO3 code of a country a user named (code or name); :class:`NotFound` otherwise."""
+    found = country(text.upper() if len(text.strip()) <= 3 else text)
+    if found is None:
+        raise NotFound(f"unknown country {text[:60]!r}", hint="use an ISO 3166 code, e.g. GBR")
+    return found.iso3

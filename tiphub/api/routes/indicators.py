@@ -3,20 +3,15 @@ country indicators of the Global Plan of Action appraisal."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
-from tiphub.accounts import Principal
 from tiphub.api.deps import HubDep, PrincipalDep
-from tiphub.api.uploads import stored_name
+from tiphub.api.uploads import indicators_upload
 from tiphub.coordination.indicator_methods import IndicatorImportReport
-from tiphub.hub import Hub
 
 router = APIRouter(tags=["coordination"])
 
@@ -109,19 +104,7 @@ def import_indicators(
 ) -> IndicatorImportReport:
     """Import indicators and measurements: every row stored, or none (a 422 lists every
     problem)."""
-    return save_and_import(hub, file, org=org, principal=principal)
-
-
-def save_and_import(hub: Hub, file: UploadFile, *, org: str,
-                    principal: Principal) -> IndicatorImportReport:
-    """``hub.import_indicators`` on a temporary copy of an uploaded file (API and web page)."""
-    folder = Path(hub.settings.home) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        path = Path(tmp) / stored_name(file.filename)
-        with path.open("wb") as out:
-            shutil.copyfileobj(file.file, out, length=1 << 20)
-        return hub.import_indicators(path, principal, org=org)
+    return indicators_upload(hub, file.file, file.filename, org=org, principal=principal)
 
 
 @router.get("/countries/{iso3}/indicators", response_model=list[CountryIndicatorOut])

@@ -3,18 +3,14 @@ and ILO P029 (public), and the import of the depositaries' status files (hub adm
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-from typing import Annotated, BinaryIO, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel
 
 from tiphub.accounts import ANONYMOUS, Principal
 from tiphub.api.deps import HubDep, PrincipalDep, optional_principal
-from tiphub.api.uploads import stored_name
-from tiphub.hub import Hub
+from tiphub.api.uploads import instruments_upload
 
 router = APIRouter(tags=["coordination"])
 Country = Annotated[
@@ -100,21 +96,3 @@ def import_instruments(
     )
 
 
-def instruments_upload(
-    hub: Hub,
-    stream: BinaryIO,
-    filename: str | None,
-    *,
-    instrument: str | None,
-    format: str,
-    principal: Principal,
-) -> dict:
-    """``hub.import_instruments`` on a temporary copy of an uploaded file, under its own
-    (made-safe) name: the name is the source the statuses cite, and tells an XML file's treaty."""
-    folder = Path(hub.settings.home) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        path = Path(tmp) / stored_name(filename)
-        with path.open("wb") as out:
-            shutil.copyfileobj(stream, out, length=1 << 20)
-        return hub.import_instruments(path, principal, instrument=instrument, format=format)

@@ -157,6 +157,7 @@ def coverage_page(request: Request, hub: HubDep, who: User, country: Param = Non
     if result is not None:
         statuses = {c["country"]: c["status"] for c in result["countries"]}
         result["countries"].sort(key=lambda c: country_name(c["country"]))
+        result["gaps"].sort(key=lambda g: (country_name(g["country"]), g["adm1"] or ""))  # by name, as read
         context.update(
             grid=grid(result["matrix"]), heat=heat, ratio=ratio, label=label, place=place,
             status_name=status_name, STATUSES=STATUSES,

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from tiphub.accounts import Principal, allowed
 from tiphub.api.deps import HubDep
-from tiphub.api.routes.indicators import save_and_import
+from tiphub.api.uploads import indicators_upload
 from tiphub.errors import FileRejected, Forbidden, InvalidInput, NotFound
 from tiphub.hub import Hub
 from tiphub.records import Organisation
@@ -170,7 +170,7 @@ def import_indicators(request: Request, hub: HubDep, who: User,
         return _page(request, hub, who, _filters(), status=422, chosen_org=org,
                      error=_("Choose a file to upload."))
     try:
-        report = save_and_import(hub, file, org=org, principal=who)
+        report = indicators_upload(hub, file.file, file.filename, org=org, principal=who)
     except FileRejected as exc:
         return _page(request, hub, who, _filters(), status=exc.http_status, chosen_org=org,
                      problems=exc.problems, error=core(exc.message), hint=core(exc.hint))

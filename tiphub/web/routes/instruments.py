@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from tiphub.accounts import ANONYMOUS, Principal, allowed
 from tiphub.api.deps import HubDep
-from tiphub.api.routes.instruments import instruments_upload
+from tiphub.api.uploads import instruments_upload
 from tiphub.coordination import treaties
 from tiphub.errors import TiphubError
 from tiphub.hub import Hub

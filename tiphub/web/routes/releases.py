@@ -169,7 +169,7 @@ def _cells(table: dict[str, Any], k: int | None) -> tuple[list[dict[str, Any]], 
         keys = [_label(a, d[i]) for a, d, i in zip(table["attributes"], table["domains"], idx,
                                                      strict=True)]
         cells.append({"keys": keys, "count": n,
-                      "shown": f"<{k}" if k is not None and n < k else str(n),
+                      "shown": f"<{k}" if k is not None and n < k else None,  # None: the number
                       "flagged": n <= table["ci95"]})
     if counts.size > SMALL_TABLE:
         cells.sort(key=lambda c: -c["count"])
