@@ -207,8 +207,9 @@ class Budget:
 
     def remaining_epsilon(self) -> float:
         """What a further release could still spend, as ε: ε(total ρ) − ε(spent ρ) is *not* it,
-        because ε does not add; the remaining ρ converted on its own is."""
-        return rho_to_epsilon(self.remaining_rho, self.delta)
+        because ε does not add; the remaining ρ converted on its own is, at the δ the zCDP part
+        still has (what approximate spends left of δ)."""
+        return rho_to_epsilon(self.remaining_rho, self.zcdp_delta)
 
     def check(self, rho: float, label: str = "this release", *, epsilon: float = 0.0,
               delta: float = 0.0) -> None:
