@@ -616,7 +616,7 @@ def _print_coverage(result: dict[str, Any]) -> None:
                          o["start"] or "open", o["end"] or "open",
                          ", ".join(f"{a['organisation']}/{a['code']}" for a in o["activities"]))
     out.print(overlaps if result["overlaps"] else "no overlaps")
-    gaps = Table("gap", "place", "victims detected", "pillars missing", title="gaps")
+    gaps = Table("gap", "place", "victims detected in the country", "pillars missing", title="gaps")
     for g in result["gaps"]:
         victims = g["victims"]["display"] if g["victims"] else "-"
         gaps.add_row(g["kind"].replace("_", " "), g["place"], victims, ", ".join(g["pillars"]))

@@ -55,7 +55,8 @@ class DemoActivity:
     source: str = "public"
 
 
-#: Area 0 is the most populous in the demo's picture; the last area gets no protection activity.
+#: Area 0 is the most populous in the demo's picture; area 3 (Wales for the default GBR) gets
+#: awareness raising only, so the coverage page shows a place without protection activity.
 ACTIVITIES = (
     DemoActivity("police", "P-TRAIN", "Training of investigators in trafficking cases",
                  "training_law_enforcement", "prosecution", (0, 1, 2), -3, 0, 400, ages="adults"),
@@ -79,7 +80,7 @@ ACTIVITIES = (
     DemoActivity("hotline", "HL-LINE", "24-hour multilingual helpline", "helpline", "protection",
                  (0, 1, 2), -6, 0, 5000, source="private"),
     DemoActivity("hotline", "HL-AWARE", "Know-your-rights campaign for seasonal workers",
-                 "awareness_raising", "prevention", (0, 1, 2), -1, 0, 20000, industries="A;I"),
+                 "awareness_raising", "prevention", (0, 1, 2, 3), -1, 0, 20000, industries="A;I"),
     DemoActivity("labour", "LAB-AUDIT", "Supply-chain inspections in agriculture and construction",
                  "supply_chain_due_diligence", "prevention", (0, 2), -4, 0, 0, industries="A;F"),
     DemoActivity("labour", "LAB-RECRUIT", "Licensing of labour recruiters", "ethical_recruitment",
