@@ -40,6 +40,14 @@ def test_import_stats_and_errors_through_the_cli(home: Path, write) -> None:
     assert bad_table.returncode == 2 and "accepted: sex-age" in bad_table.stderr
 
 
+@pytest.mark.parametrize("args", [("release", "show", str(2**70)), ("programmes", "delete", "0"),
+                                  ("link-show", str(2**63)), ("estimate", "--link-run", "-1")])
+def test_ids_out_of_range_are_usage_errors(home: Path, args: tuple[str, ...]) -> None:
+    result = run(home, *args)
+    assert result.returncode == 2 and "Invalid value" in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def test_readme_commands_exist(home: Path) -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     commands = {line.split()[1] for line in re.findall(r"^tiphub [a-z]+[^\n]*", readme, re.M)}

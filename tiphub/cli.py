@@ -73,6 +73,10 @@ class State:
 state = State()
 
 
+#: the largest id the database holds (a BIGINT); larger ones are refused as usage errors
+MAX_ID = 2**63 - 1
+
+
 def settings() -> Settings:
     base = Settings()
     if state.home:
@@ -229,7 +233,7 @@ def import_(
     profile: Annotated[str | None, typer.Option(help="htcds, ctdc-synthetic, ctdc-kanon, "
                                                      "ctdc-vp or glotip; default: detected.")] = None,
     replaces: Annotated[int | None, typer.Option(help="Submission id this corrected file "
-                                                      "replaces.")] = None,
+                                                      "replaces.", min=1, max=MAX_ID)] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding; default: detected.")] = None,
     format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
@@ -628,7 +632,7 @@ def _print_coverage(result: dict[str, Any]) -> None:
 @programmes_app.command("delete")
 def programmes_delete(
     programme_id: Annotated[int, typer.Argument(help="The programme's id (tiphub programmes "
-                                                     "list --format json).")],
+                                                     "list --format json).", min=1, max=MAX_ID)],
 ) -> None:
     """Delete a programme and its indicators (to change one, import it again instead)."""
     with open_hub() as hub:
@@ -849,7 +853,8 @@ def link_runs(format: Annotated[Format, typer.Option("--format")] = Format.table
 
 @app.command("link-show")
 def link_show(
-    run: Annotated[int | None, typer.Argument(help="Run id; default: the newest.")] = None,
+    run: Annotated[int | None, typer.Argument(help="Run id; default: the newest.", min=1,
+                                              max=MAX_ID)] = None,
     exact: Annotated[bool, typer.Option(help="Exact counts (small cells not hidden).")] = False,
     format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
@@ -864,7 +869,8 @@ def link_show(
 
 @app.command("link-overlap")
 def link_overlap(
-    run: Annotated[int | None, typer.Argument(help="Run id; default: the newest.")] = None,
+    run: Annotated[int | None, typer.Argument(help="Run id; default: the newest.", min=1,
+                                              max=MAX_ID)] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="Write the CSV here (default: stdout).")] = None,
 ) -> None:
@@ -901,7 +907,7 @@ def estimate(
     table: Annotated[Path | None, typer.Argument(help="Overlap table: one 0/1 column per list and a "
                                                       "count column.")] = None,
     link_run: Annotated[int | None, typer.Option(help="Estimate from this link run's overlap table "
-                                                      "instead (0: the newest).")] = None,
+                                                      "instead (0: the newest).", min=0, max=MAX_ID)] = None,
     method: Annotated[Method, typer.Option(help="stepwise, exhaustive (up to 5 lists), fixed or "
                                                 "main.")] = Method.stepwise,
     criterion: Annotated[Criterion, typer.Option(help="aic, bic or pvalue (stepwise).")] = Criterion.aic,
@@ -1038,7 +1044,9 @@ def release_create(
 
 
 @release_app.command("publish")
-def release_publish(release_id: Annotated[int, typer.Argument(help="Release id.")]) -> None:
+def release_publish(
+    release_id: Annotated[int, typer.Argument(help="Release id.", min=1, max=MAX_ID)],
+) -> None:
     """Publish a draft release: public, and never changed again."""
     with open_hub() as hub:
         release = hub.publish_release(release_id)
@@ -1046,7 +1054,9 @@ def release_publish(release_id: Annotated[int, typer.Argument(help="Release id."
 
 
 @release_app.command("delete")
-def release_delete(release_id: Annotated[int, typer.Argument(help="Release id.")]) -> None:
+def release_delete(
+    release_id: Annotated[int, typer.Argument(help="Release id.", min=1, max=MAX_ID)],
+) -> None:
     """Delete a draft release (published ones never change). Its spend is not refunded."""
     with open_hub() as hub:
         hub.delete_release(release_id)
@@ -1070,7 +1080,7 @@ def release_list(format: Annotated[Format, typer.Option("--format")] = Format.ta
 
 @release_app.command("show")
 def release_show(
-    release_id: Annotated[int, typer.Argument(help="Release id.")],
+    release_id: Annotated[int, typer.Argument(help="Release id.", min=1, max=MAX_ID)],
     tables_csv: Annotated[Path | None, typer.Option(help="Write the tables (one row per cell) "
                                                          "to this CSV file.")] = None,
     synthetic_csv: Annotated[Path | None, typer.Option(help="Write the synthetic file to this "

@@ -262,3 +262,13 @@ def test_status_table_refuses_disagreeing_sources_and_unknown_codes() -> None:
         status_table([first, other])
     with pytest.raises(InvalidInput, match="'ATL' is not an ISO 3166 alpha-3 code"):
         status_table([first], countries=["ATL"])
+
+
+def test_a_header_without_rows_is_refused(tmp_path) -> None:
+    from tiphub.coordination.treaties import read_status_csv
+    from tiphub.errors import FileRejected
+
+    path = tmp_path / "empty.csv"
+    path.write_text("country,instrument,consent_date,consent_type\n")
+    with pytest.raises(FileRejected, match="no status rows"):
+        read_status_csv(path)

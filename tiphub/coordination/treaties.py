@@ -575,6 +575,9 @@ def read_status_csv(path: Path | str, *, aliases: Mapping[str, str] | None = Non
     path = Path(path)
     header, rows = _csv_rows(_read_bytes(path), path.name)
     positions = _csv_positions(header, path.name)
+    if not rows:
+        raise FileRejected("the file has a header but no status rows; nothing was read",
+                           file=path.name, hint="one row per country and instrument under the header")
     problems = _Problems(path.name)
     _check_date_formats(rows, header, positions, problems)
     records = _csv_records(rows, header, positions, path.name, _checked_aliases(aliases), problems)
