@@ -17,6 +17,7 @@ from tiphub.coordination.coverage_methods import YEARS
 from tiphub.coordination.indicators import progress
 from tiphub.errors import FileRejected, Forbidden, InvalidInput
 from tiphub.records import Organisation, Problem
+from tiphub.stats.aggregates import shown_figure
 from tiphub.store import indicators as store
 from tiphub.store import repo
 from tiphub.vocab import geo
@@ -186,12 +187,7 @@ class IndicatorMethods:
                 continue
             seen.add((code, row.year))
             source = GLOBAL_REPORT_SOURCE + (f" ({row.source})" if row.source else "")
-            if row.suppressed or row.value is None:
-                value, display, suppressed = None, row.value_text, True
-            elif 0 < row.value < k:  # the same small-cell rule as every table of the hub
-                value, display, suppressed = None, f"<{k}", True
-            else:
-                value, display, suppressed = row.value, str(row.value), False
+            value, display, suppressed = shown_figure(row, k)
             out.append(_country_row(iso3, row.year, code, value, display, suppressed, source,
                                     "global_report"))
         order = [code for code, _, _ in COUNTRY_INDICATORS]

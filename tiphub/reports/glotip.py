@@ -30,6 +30,7 @@ from typing import Any
 from tiphub.errors import InvalidInput, NotFound
 from tiphub.ingest.profiles.glotip import FORMS, INDICATORS
 from tiphub.stats import Cell, StatTable
+from tiphub.stats.aggregates import shown_figure
 from tiphub.store import repo
 from tiphub.vocab import geo
 
@@ -208,12 +209,7 @@ def _stored_order(r: Any) -> tuple[Any, ...]:
 
 
 def _stored(r: Any, k: int) -> dict[str, str]:
-    if r.suppressed or r.value is None:
-        text = r.value_text  # the source's own mark, such as <5
-    elif 0 < r.value < k:
-        text = f"<{k}"
-    else:
-        text = str(r.value)
+    _, text, _ = shown_figure(r, k)  # the source's own mark (such as <5), <k, or the number
     return {"Indicator": r.indicator, "Dimension": r.dimension, "Category": r.category,
             "Sex": r.sex, "Age": r.age, "Year": str(r.year),
             "Unit of measurement": r.unit or UNIT, "txtVALUE": text,

@@ -100,3 +100,15 @@ def _protected(spec: Any, rdim: Dimension, cdim: Dimension, cells: dict[tuple[st
         table.notes.append("Totals leave out the values UNODC withheld, so they are lower bounds.")
     table.source = "Global Report aggregates"
     return table
+
+
+def shown_figure(row: Any, k: int) -> tuple[int | None, str, bool]:
+    """One stored Global Report figure as it may be shown alone — ``(value, display,
+    withheld)``: UNODC's own mark where it withheld the value, ``<k`` under the hub's minimum
+    cell size, the number otherwise. (Tables of several figures go through :func:`aggregate_table`,
+    which also withholds what would give a small cell away.)"""
+    if row.suppressed or row.value is None:
+        return None, row.value_text, True
+    if 0 < row.value < k:
+        return None, f"<{k}", True
+    return row.value, str(row.value), False
