@@ -130,3 +130,18 @@ def test_the_page_is_accessible(loaded) -> None:
                 assert attrs.get("id") in labels, attrs
         assert len(page.all("caption")) == len(page.all("table"))
         assert all(th.get("scope") in ("col", "row") for th in page.all("th"))
+
+
+def test_the_reasons_are_in_the_page_s_language(loaded) -> None:
+    from tiphub.coordination.indicators import REASONS
+    from tiphub.web.routes.indicators import REASON_TEXTS
+
+    assert REASON_TEXTS == REASONS  # the pages translate exactly what the core says
+    english = loaded.client("viewer").get("/indicators").text
+    assert "of the way done where" in english and "is still to come" in english
+    french = loaded.client("viewer").get("/indicators?lang=fr").text
+    assert "of the way done" not in french and "still to come" not in french
+    from babel.dates import format_date
+
+    assert "du chemin parcouru, là où" in french
+    assert format_date(month(2), format="medium", locale="fr") in french  # dates in French too

@@ -39,7 +39,7 @@ has a label and the reason is given in words.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -53,26 +53,48 @@ LABELS = {"achieved": "Achieved", "on_track": "On track", "at_risk": "At risk",
           "off_track": "Off track", "no_data": "No data", "not_started": "Not started"}
 
 
+#: Why an indicator has its status: English templates, keyed by :attr:`Progress.why`
+#: (listed in ``tiphub/web/core_strings.py`` so that the pages translate them)
+REASONS = {
+    "before_baseline": "the baseline date (%(baseline_date)s) is still to come",
+    "no_measurement": "no measurement of the total since the baseline",
+    "reached": "the target was reached by %(date)s",
+    "level_not_kept": "the level to keep was not kept",
+    "deadline_passed": "the target date (%(target_date)s) has passed without the target reached",
+    "share": "%(done)s of the way done where %(expected)s was expected",
+}
+
+
 @dataclass(frozen=True)
 class Progress:
-    """An indicator's status on a day, with the figures behind it."""
+    """An indicator's status on a day, with the figures behind it. ``why`` keys :data:`REASONS`,
+    whose template ``why_values`` fill (dates as ISO text, shares as fractions): the web pages
+    translate the template and format the values for the page's language."""
 
     status: str
-    reason: str
+    why: str
     on: date  # the day the status is for
     latest: float | None = None  # the latest total value on or before ``on``
     latest_date: date | None = None
     expected: float | None = None  # the value expected on ``latest_date`` (interpolated)
     achieved_share: float | None = None  # of the baseline → target distance (None: zero)
     expected_share: float | None = None
+    why_values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
         return LABELS[self.status]
 
+    @property
+    def reason(self) -> str:
+        """Why, in English (the command line, the API, the national report)."""
+        shown = {k: f"{v:.0%}" if isinstance(v, float) else v for k, v in self.why_values.items()}
+        return REASONS[self.why] % shown
+
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["label"] = self.label
+        out["reason"] = self.reason
         for key in ("on", "latest_date"):
             out[key] = out[key].isoformat() if out[key] else None
         return out
@@ -109,11 +131,11 @@ def progress(*, baseline: float, baseline_date: date, target: float, target_date
         raise ValueError(f"direction is increase or decrease, not {direction!r}")
     on = on or date.today()
     if on < baseline_date:
-        return Progress("not_started", f"the baseline date ({baseline_date.isoformat()}) is "
-                        "still to come", on)
+        return Progress("not_started", "before_baseline", on,
+                        why_values={"baseline_date": baseline_date.isoformat()})
     seen = sorted((d, v) for d, v in measurements if baseline_date <= d <= on)
     if not seen:
-        return Progress("no_data", "no measurement of the total since the baseline", on)
+        return Progress("no_data", "no_measurement", on)
     when, value = seen[-1]
     distance = target - baseline
     share_expected = expected_share(baseline_date, target_date, when)
@@ -124,17 +146,17 @@ def progress(*, baseline: float, baseline_date: date, target: float, target_date
     share = None if zero else (value - baseline) / distance
     figures["achieved_share"] = share
     if reached(value, target, direction):
-        return Progress("achieved", f"the target was reached by {when.isoformat()}", on, **figures)
+        return Progress("achieved", "reached", on, **figures, why_values={"date": when.isoformat()})
     if zero:
-        return Progress("off_track", "the level to keep was not kept", on, **figures)
+        return Progress("off_track", "level_not_kept", on, **figures)
     if on > target_date or when >= target_date:
-        return Progress("off_track", f"the target date ({target_date.isoformat()}) has passed "
-                        "without the target reached", on, **figures)
+        return Progress("off_track", "deadline_passed", on, **figures,
+                        why_values={"target_date": target_date.isoformat()})
     assert share is not None
     shortfall = share_expected - share
-    done = f"{share:.0%} of the way done where {share_expected:.0%} was expected"
+    done = {"done": share, "expected": share_expected}
     if shortfall <= ON_TRACK_TOLERANCE + EPSILON:
-        return Progress("on_track", done, on, **figures)
+        return Progress("on_track", "share", on, **figures, why_values=done)
     if shortfall <= AT_RISK_TOLERANCE + EPSILON:
-        return Progress("at_risk", done, on, **figures)
-    return Progress("off_track", done, on, **figures)
+        return Progress("at_risk", "share", on, **figures, why_values=done)
+    return Progress("off_track", "share", on, **figures, why_values=done)

@@ -28,7 +28,11 @@ class ProgressOut(BaseModel):
     status: str = Field(description="achieved, on_track, at_risk, off_track, no_data or "
                                     "not_started (docs/coordination.md gives the rule).")
     label: str
-    reason: str
+    reason: str = Field(description="Why, in English.")
+    why: str = Field(description="The reason's key (tiphub.coordination.indicators.REASONS), "
+                                 "for clients that word it themselves.")
+    why_values: dict[str, str | float] = Field(
+        default_factory=dict, description="The values the reason names: ISO dates, shares 0–1.")
     on: str = Field(description="The day the status is for (ISO date).")
     latest: float | None = None
     latest_date: str | None = None

@@ -4,8 +4,10 @@ and the country indicators of the Global Plan of Action appraisal for a chosen c
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
+from babel.dates import format_date
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from markupsafe import Markup
@@ -19,7 +21,7 @@ from tiphub.records import Organisation
 from tiphub.reports.svg import esc, n
 from tiphub.vocab import geo
 from tiphub.web.deps import User
-from tiphub.web.i18n import N_, _, core, percent
+from tiphub.web.i18n import N_, _, core, current, locale, percent
 from tiphub.web.pages import render
 from tiphub.web.views import country
 
@@ -123,10 +125,29 @@ def _page(request: Request, hub: Hub, who: Principal, filters: dict[str, str],
         "STATUS_NAMES": STATUS_NAMES, "LEVEL_NAMES": LEVEL_NAMES,
         "DIRECTION_NAMES": DIRECTION_NAMES, "SEX_NAMES": SEX_NAMES, "AGE_NAMES": AGE_NAMES,
         "COUNTRY_INDICATOR_NAMES": COUNTRY_INDICATOR_NAMES, "SOURCE_NAMES": SOURCE_NAMES,
-        "progress_bar": progress_bar, "latest_cells": latest_cells,
+        "progress_bar": progress_bar, "latest_cells": latest_cells, "reason": reason,
         "table": by_year(figures) if figures else None, **extra,
     }
     return render(request, "indicators.html", status=status, **context)
+
+
+#: :data:`tiphub.coordination.indicators.REASONS`, marked for translation (a test keeps them equal)
+REASON_TEXTS = {
+    "before_baseline": N_("the baseline date (%(baseline_date)s) is still to come"),
+    "no_measurement": N_("no measurement of the total since the baseline"),
+    "reached": N_("the target was reached by %(date)s"),
+    "level_not_kept": N_("the level to keep was not kept"),
+    "deadline_passed": N_("the target date (%(target_date)s) has passed without the target reached"),
+    "share": N_("%(done)s of the way done where %(expected)s was expected"),
+}
+
+
+def reason(progress: dict[str, Any]) -> str:
+    """Why the indicator has its status, in the page's language (dates and shares formatted)."""
+    values = {key: percent(value, 0) if isinstance(value, float) else
+              format_date(date.fromisoformat(value), format="medium", locale=locale(current()))
+              for key, value in progress["why_values"].items()}
+    return _(REASON_TEXTS[progress["why"]], **values)
 
 
 def by_year(figures: list[dict[str, Any]]) -> dict[str, Any]:
