@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= var
 
-.PHONY: install demo serve test test-slow test-browser test-all lint bench bench-api bench-linkage bench-estimation clean
+.PHONY: install demo serve test test-slow test-browser test-all lint bench bench-api bench-linkage bench-estimation bench-release clean
 
 $(BIN)/tiphub: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ bench-linkage: install
 bench-estimation: install
 	$(BIN)/python benchmarks/mse_coverage.py
 	$(BIN)/python benchmarks/mse_speed.py
+
+## bench-release: noisy tables against the Gaussian optimum, and synthetic data against OpenDP's
+## MST (the bench extra: opendp[mbi]) and pac-synth, on 50,000 demo rows at epsilon 1
+bench-release: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/dp_tables.py
+	$(BIN)/python benchmarks/dp_synthetic.py
 
 ## bench-api: the dashboard API under 50 concurrent clients on 1 million records (wrk if installed)
 bench-api: install
