@@ -272,3 +272,15 @@ def test_a_header_without_rows_is_refused(tmp_path) -> None:
     path.write_text("country,instrument,consent_date,consent_type\n")
     with pytest.raises(FileRejected, match="no status rows"):
         read_status_csv(path)
+
+
+@pytest.mark.parametrize("data", [b"country,instrument\nGBR,a\rb\n", b"a,\"b\nc", b"\x00\x00,\r\r\n\"", b""])
+def test_a_file_the_csv_reader_cannot_read_is_refused_cleanly(tmp_path, data: bytes) -> None:
+    """Found by the API fuzz test: a bare carriage return in a cell gave an internal error."""
+    from tiphub.coordination.treaties import read_status_csv
+    from tiphub.errors import FileRejected
+
+    path = tmp_path / "odd.csv"
+    path.write_bytes(data)
+    with pytest.raises(FileRejected):
+        read_status_csv(path)

@@ -592,11 +592,16 @@ def _csv_rows(data: bytes, file: str) -> tuple[list[str], list[tuple[int, list[s
     except UnicodeDecodeError as error:
         raise FileRejected(f"not UTF-8 text (byte {error.start})", file=file,
                            hint="save the file as 'CSV UTF-8'") from None
-    first_line = text.splitlines()[0]
+    first_line = (text.splitlines() or [""])[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [cell.strip() for cell in next(reader)]
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error:  # the message may quote the file: say where, not what
+        raise FileRejected(f"not a readable CSV file (line {reader.line_num})", file=file,
+                           hint="save the file as 'CSV UTF-8'; a cell with a line break "
+                                "must be in double quotes") from None
     return header, rows
 
 
