@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -123,13 +124,23 @@ def _unformula(text: str) -> str:
 
 
 def read(path: Path) -> HxlTable:
-    """Parse an HXL-tagged CSV file with libhxl and map its hashtags onto programme fields."""
+    """Parse an HXL-tagged 5W CSV file and map its hashtags onto programme fields."""
+    return read_tagged(path, MAPPING, what="programmes",
+                       example="#org+impl, #activity+name, #country+code")
+
+
+def read_tagged(path: Path, mapping: Sequence[HxlColumn], *, what: str, example: str,
+                unknown_in: str = "", missing_why: Callable[[HxlColumn], str] | None = None,
+                ) -> HxlTable:
+    """Parse an HXL-tagged CSV file with libhxl and map its hashtags onto ``mapping``'s fields
+    (the 5W file, a logframe): every unknown, duplicate or missing hashtag is a problem, untagged
+    columns are ignored with a warning."""
     import hxl
     from hxl.input import HXLTagsNotFoundException
 
     name = path.name
     if path.suffix.lower() != ".csv":
-        raise FileRejected("programmes are imported from HXL-tagged CSV files", file=name,
+        raise FileRejected(f"{what} are imported from HXL-tagged CSV files", file=name,
                            hint="save the sheet as CSV (UTF-8) with its hashtag row")
     try:
         with path.open("rb") as stream:
@@ -139,27 +150,27 @@ def read(path: Path) -> HxlTable:
     except HXLTagsNotFoundException:
         raise FileRejected(
             "no HXL hashtag row found (in the first 25 rows)", file=name,
-            hint="put a row of hashtags under the headers, e.g. #org+impl, #activity+name, "
-                 "#country+code (docs/coordination.md lists them)") from None
+            hint=f"put a row of hashtags under the headers, e.g. {example} "
+                 "(docs/coordination.md lists them)") from None
     except Exception as exc:  # noqa: BLE001 — a CSV libhxl cannot read; the message may hold data
         raise FileRejected(f"the file cannot be read as HXL CSV ({type(exc).__name__})", file=name,
                            hint="save it as CSV (UTF-8)") from None
+    by_key = {c.key: c for c in mapping}
     problems: list[Problem] = []
     columns: dict[str, tuple[int, str]] = {}
     ignored: list[str] = []
-    accepted_tags = ", ".join(c.tag for c in MAPPING)
+    accepted_tags = ", ".join(c.tag for c in mapping)
     for number, column in enumerate(hxl_columns, start=1):
         header = (column.header or "").lstrip("\ufeff")
         label = column_label(number, header, column.display_tag or None)
         if not column.tag:
             ignored.append(label)
             continue
-        key = canonical(column.display_tag)
-        spec = BY_KEY.get(key)
+        spec = by_key.get(canonical(column.display_tag))
         if spec is None:
             problems.append(Problem(row=None, column=label, rule="unknown-hashtag",
-                                    message=f"{label}: tiphub does not know this HXL hashtag",
-                                    accepted=accepted_tags))
+                                    message=f"{label}: tiphub does not know this HXL hashtag"
+                                            + unknown_in, accepted=accepted_tags))
         elif spec.field in columns:
             problems.append(Problem(row=None, column=label, rule="duplicate-hashtag",
                                     message=f"{label}: {spec.tag} is also "
@@ -167,20 +178,18 @@ def read(path: Path) -> HxlTable:
                                     accepted="each hashtag once"))
         else:
             columns[spec.field] = (number - 1, label)
-    for spec in MAPPING:
+    for spec in mapping:
         if spec.required and spec.field not in columns:
+            why = f": {missing_why(spec)}" if missing_why else ""
             problems.append(Problem(row=None, column=spec.tag, rule="missing-column",
-                                    message=f"no column is tagged {spec.tag} ({spec.header})",
+                                    message=f"no column is tagged {spec.tag} ({spec.header}){why}",
                                     accepted=spec.accepts))
     for label in ignored:
         problems.append(Problem(row=None, column=label, rule="no-hashtag", severity="warning",
                                 message=f"{label} has no HXL hashtag (or a malformed one): ignored",
                                 accepted=accepted_tags))
-    rows = []
-    for raw in raw_rows:
-        cells = {f: _unformula((raw[i] if i < len(raw) else "") or "").strip()
-                 for f, (i, _) in columns.items()}
-        rows.append(cells)
+    rows = [{f: _unformula((raw[i] if i < len(raw) else "") or "").strip()
+             for f, (i, _) in columns.items()} for raw in raw_rows]
     return HxlTable(name, {f: label for f, (_, label) in columns.items()}, rows, ignored, problems)
 
 

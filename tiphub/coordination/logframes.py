@@ -24,9 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tiphub.coordination.hxl import _unformula, canonical, column_label
+from tiphub.coordination.hxl import HxlColumn, HxlTable, read_tagged
 from tiphub.coordination.programmes import DATE_FORMATS, _date
-from tiphub.errors import FileRejected
 from tiphub.records import Problem
 from tiphub.stats.export import safe_cell
 
@@ -49,46 +48,33 @@ _DATES = "YYYY-MM-DD, DD/MM/YYYY or DD.MM.YYYY (one format per file)"
 _NUMBER = "a number (a '.' for decimals, no thousands separator)"
 
 
-@dataclass(frozen=True)
-class Column:
-    tag: str  # as tiphub writes it
-    field: str
-    header: str
-    accepts: str
-    required: bool = False
-
-    @property
-    def key(self) -> str:
-        return canonical(self.tag)
-
-
-MAPPING: tuple[Column, ...] = (
-    Column("#org+impl", "organisation", "Implementing organisation",
+MAPPING: tuple[HxlColumn, ...] = (
+    HxlColumn("#org+impl", "organisation", "Implementing organisation",
            "a directory code (`tiphub directory list`); empty: the organisation importing"),
-    Column("#activity+code", "programme", "Programme code",
+    HxlColumn("#activity+code", "programme", "Programme code",
            "the code of a programme of the implementer (`tiphub programmes list`)", True),
-    Column("#indicator+code", "code", "Indicator code",
+    HxlColumn("#indicator+code", "code", "Indicator code",
            "1-64 letters, digits, '.', '_', '-' or '/', unique within the programme", True),
-    Column("#indicator+name", "name", "Indicator", "text, at most 300 characters", True),
-    Column("#indicator+type", "level", "Level", "outcome or output", True),
-    Column("#indicator+unit", "unit", "Unit", "text, at most 64 characters (people, %, cases...)"),
-    Column("#indicator+direction", "direction", "Direction",
+    HxlColumn("#indicator+name", "name", "Indicator", "text, at most 300 characters", True),
+    HxlColumn("#indicator+type", "level", "Level", "outcome or output", True),
+    HxlColumn("#indicator+unit", "unit", "Unit", "text, at most 64 characters (people, %, cases...)"),
+    HxlColumn("#indicator+direction", "direction", "Direction",
            "increase or decrease; empty: increase unless the target is below the baseline"),
-    Column("#indicator+disaggregation", "disaggregation", "Disaggregation",
+    HxlColumn("#indicator+disaggregation", "disaggregation", "Disaggregation",
            "total or sex_age; empty: sex_age when a measurement has a sex or age, else total"),
-    Column("#indicator+value+baseline", "baseline", "Baseline", _NUMBER + "; required", True),
-    Column("#date+baseline", "baseline_date", "Baseline date", _DATES + "; required", True),
-    Column("#indicator+value+target", "target", "Target",
+    HxlColumn("#indicator+value+baseline", "baseline", "Baseline", _NUMBER + "; required", True),
+    HxlColumn("#date+baseline", "baseline_date", "Baseline date", _DATES + "; required", True),
+    HxlColumn("#indicator+value+target", "target", "Target",
            _NUMBER + "; not below the baseline for an increase, not above it for a decrease",
            True),
-    Column("#date+target", "target_date", "Target date", "as the baseline date, after it", True),
-    Column("#date+reported", "measured_on", "Measured on",
+    HxlColumn("#date+target", "target_date", "Target date", "as the baseline date, after it", True),
+    HxlColumn("#date+reported", "measured_on", "Measured on",
            "as the baseline date, not before it and not in the future; empty: no measurement "
            "on this row"),
-    Column("#indicator+num", "value", "Value", _NUMBER + "; needed with a measurement date"),
-    Column("#beneficiary+sex", "sex", "Sex", "all, female or male (f, m); empty: all"),
-    Column("#beneficiary+age", "age", "Age group", "all, children or adults; empty: all"),
-    Column("#description+note", "note", "Note", "text, at most 500 characters"),
+    HxlColumn("#indicator+num", "value", "Value", _NUMBER + "; needed with a measurement date"),
+    HxlColumn("#beneficiary+sex", "sex", "Sex", "all, female or male (f, m); empty: all"),
+    HxlColumn("#beneficiary+age", "age", "Age group", "all, children or adults; empty: all"),
+    HxlColumn("#description+note", "note", "Note", "text, at most 500 characters"),
 )
 BY_KEY = {c.key: c for c in MAPPING}
 BY_FIELD = {c.field: c for c in MAPPING}
@@ -97,73 +83,14 @@ DEFINITION = ("name", "level", "unit", "direction", "disaggregation", "baseline"
 MEASUREMENT = ("measured_on", "value", "sex", "age", "note")
 
 
-@dataclass
-class Table:
-    file: str
-    columns: dict[str, str]  # field -> how problems name its column
-    rows: list[dict[str, str]]
-    ignored: list[str]
-    problems: list[Problem]
-
-
-def read(path: Path) -> Table:
-    """Parse an HXL-tagged CSV with libhxl and map its hashtags onto logframe fields."""
-    import hxl
-    from hxl.input import HXLTagsNotFoundException
-
-    name = path.name
-    if path.suffix.lower() != ".csv":
-        raise FileRejected("indicators are imported from HXL-tagged CSV files", file=name,
-                           hint="save the sheet as CSV (UTF-8) with its hashtag row")
-    try:
-        with path.open("rb") as stream:
-            source = hxl.data(stream)
-            hxl_columns = list(source.columns)
-            raw_rows = [list(row.values) for row in source]
-    except HXLTagsNotFoundException:
-        raise FileRejected(
-            "no HXL hashtag row found (in the first 25 rows)", file=name,
-            hint="put a row of hashtags under the headers, e.g. #activity+code, #indicator+code, "
-                 "#indicator+value+baseline (docs/coordination.md lists them)") from None
-    except Exception as exc:  # noqa: BLE001 — a CSV libhxl cannot read; the message may hold data
-        raise FileRejected(f"the file cannot be read as HXL CSV ({type(exc).__name__})", file=name,
-                           hint="save it as CSV (UTF-8)") from None
-    problems: list[Problem] = []
-    columns: dict[str, tuple[int, str]] = {}
-    ignored: list[str] = []
-    accepted_tags = ", ".join(c.tag for c in MAPPING)
-    for number, column in enumerate(hxl_columns, start=1):
-        header = (column.header or "").lstrip("\ufeff")
-        label = column_label(number, header, column.display_tag or None)
-        if not column.tag:
-            ignored.append(label)
-            continue
-        spec = BY_KEY.get(canonical(column.display_tag))
-        if spec is None:
-            problems.append(Problem(row=None, column=label, rule="unknown-hashtag",
-                                    message=f"{label}: tiphub does not know this HXL hashtag "
-                                            "in an indicators file", accepted=accepted_tags))
-        elif spec.field in columns:
-            problems.append(Problem(row=None, column=label, rule="duplicate-hashtag",
-                                    message=f"{label}: {spec.tag} is also "
-                                            f"{columns[spec.field][1]}; keep one",
-                                    accepted="each hashtag once"))
-        else:
-            columns[spec.field] = (number - 1, label)
-    for spec in MAPPING:
-        if spec.required and spec.field not in columns:
-            why = ("every indicator needs a baseline (value and date)"
-                   if spec.field in ("baseline", "baseline_date") else "a required column")
-            problems.append(Problem(row=None, column=spec.tag, rule="missing-column",
-                                    message=f"no column is tagged {spec.tag} ({spec.header}): "
-                                            f"{why}", accepted=spec.accepts))
-    for label in ignored:
-        problems.append(Problem(row=None, column=label, rule="no-hashtag", severity="warning",
-                                message=f"{label} has no HXL hashtag (or a malformed one): ignored",
-                                accepted=accepted_tags))
-    rows = [{f: _unformula((raw[i] if i < len(raw) else "") or "").strip()
-             for f, (i, _) in columns.items()} for raw in raw_rows]
-    return Table(name, {f: label for f, (_, label) in columns.items()}, rows, ignored, problems)
+def read(path: Path) -> HxlTable:
+    """Parse an HXL-tagged logframe CSV and map its hashtags onto logframe fields."""
+    return read_tagged(
+        path, MAPPING, what="indicators", unknown_in=" in an indicators file",
+        example="#activity+code, #indicator+code, #indicator+value+baseline",
+        missing_why=lambda spec: ("every indicator needs a baseline (value and date)"
+                                  if spec.field in ("baseline", "baseline_date")
+                                  else "a required column"))
 
 
 # -- checking ---------------------------------------------------------------------------------
@@ -179,7 +106,7 @@ class Checked:
 
 
 class _Checker:
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: HxlTable) -> None:
         self.table = table
         self.problems: list[Problem] = []
 
@@ -195,7 +122,7 @@ def _number(text: str) -> float | None:
     return float(text) if NUMBER.match(text.replace(" ", "")) else None
 
 
-def check(table: Table, *, default_org: str, directory: dict[str, int],
+def check(table: HxlTable, *, default_org: str, directory: dict[str, int],
           programmes: dict[tuple[int, str], int], may_manage: Callable[[int], bool],
           today: date | None = None) -> Checked:
     """Check every row; ``programmes`` maps (implementer id, programme code) to the programme's
