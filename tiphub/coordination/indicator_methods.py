@@ -15,7 +15,8 @@ from tiphub.accounts.principal import SYSTEM, Principal
 from tiphub.coordination import logframes
 from tiphub.coordination.coverage_methods import YEARS
 from tiphub.coordination.indicators import progress
-from tiphub.errors import FileRejected, Forbidden, InvalidInput
+from tiphub.coordination.methods import importer, refuse_errors
+from tiphub.errors import FileRejected, InvalidInput
 from tiphub.records import Organisation, Problem
 from tiphub.stats.aggregates import shown_figure
 from tiphub.store import indicators as store
@@ -78,14 +79,7 @@ class IndicatorMethods:
         error and nothing is stored; :class:`~tiphub.errors.FileRejected` carries every
         problem with its row and column."""
         path = Path(path)
-        organisation = self.organisation(org)
-        try:
-            authorize(principal, "programmes:manage", organisation.id)
-        except Forbidden:
-            self.accounts.audit(principal, "indicators:import", outcome="denied",
-                                target_type="organisation", target_id=organisation.id,
-                                organisation_id=organisation.id)
-            raise
+        organisation = importer(self, org, principal, "indicators:import")
         try:
             table = logframes.read(path)
             with self.db.connect() as conn:
@@ -94,14 +88,7 @@ class IndicatorMethods:
             checked = logframes.check(
                 table, default_org=org, directory=directory, programmes=programmes,
                 may_manage=lambda oid: allowed(principal, "programmes:manage", oid))
-            problems = table.problems + checked.problems
-            errors = [p for p in problems if p.severity == "error"]
-            if errors:
-                rows_with = len({p.row for p in errors if p.row is not None})
-                raise FileRejected(
-                    f"{len(errors)} problem(s)" + (f" in {rows_with} row(s)" if rows_with else "")
-                    + "; nothing was stored", file=path.name, problems=errors,
-                    hint="fix every problem listed and import the whole file again")
+            warnings = refuse_errors(table.problems + checked.problems, path.name)
             with self.db.begin() as conn:
                 counts = store.upsert(conn, checked.indicators, checked.measurements,
                                       recorded_by=principal.name[:320])
@@ -113,8 +100,7 @@ class IndicatorMethods:
         rows_total = sum(1 for r in table.rows if any(r.values()))
         report = IndicatorImportReport(
             file_name=path.name, organisation=org, rows_total=rows_total, **counts,
-            ignored_columns=table.ignored,
-            problems=[p for p in problems if p.severity != "error"])
+            ignored_columns=table.ignored, problems=warnings)
         self.accounts.audit(principal, "indicators:import", target_type="organisation",
                             target_id=organisation.id, organisation_id=organisation.id,
                             detail={"file": path.name, **counts})

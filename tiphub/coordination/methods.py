@@ -14,7 +14,7 @@ from tiphub.accounts.principal import SYSTEM, Principal
 from tiphub.coordination import hxl, vocab
 from tiphub.coordination.programmes import check
 from tiphub.errors import Conflict, FileRejected, Forbidden, InvalidInput, NotFound
-from tiphub.records import Organisation, Programme, ProgrammeImportReport
+from tiphub.records import Organisation, Problem, Programme, ProgrammeImportReport
 from tiphub.store import coordination as store
 from tiphub.store import repo
 from tiphub.vocab import geo
@@ -114,28 +114,14 @@ class CoordinationMethods:
         :class:`~tiphub.errors.FileRejected` carries every problem (row, column, accepted).
         A row updates the programme with the same implementer and code, or adds one."""
         path = Path(path)
-        organisation = self.organisation(org)
-        try:
-            authorize(principal, "programmes:manage", organisation.id)
-        except Forbidden:
-            self.accounts.audit(principal, "programmes:import", outcome="denied",
-                                target_type="organisation", target_id=organisation.id,
-                                organisation_id=organisation.id)
-            raise
+        organisation = importer(self, org, principal, "programmes:import")
         try:
             table = hxl.read(path)
             with self.db.connect() as conn:
                 directory = {o.code: o.id for o in repo.organisations(conn)}
             rows, problems = check(table, default_org=org, directory=directory,
                                    may_manage=lambda oid: allowed(principal, "programmes:manage", oid))
-            problems = table.problems + problems
-            errors = [p for p in problems if p.severity == "error"]
-            if errors:
-                rows_with = len({p.row for p in errors if p.row is not None})
-                raise FileRejected(
-                    f"{len(errors)} problem(s)" + (f" in {rows_with} row(s)" if rows_with else "")
-                    + "; nothing was stored", file=path.name, problems=errors,
-                    hint="fix every problem listed and import the whole file again")
+            warnings = refuse_errors(table.problems + problems, path.name)
             with self.db.begin() as conn:
                 created, updated, unchanged = store.upsert_programmes(conn, rows)
         except FileRejected as exc:
@@ -146,7 +132,7 @@ class CoordinationMethods:
         report = ProgrammeImportReport(
             file_name=path.name, organisation=org, rows_total=len(rows), created=created,
             updated=updated, unchanged=unchanged, ignored_columns=table.ignored,
-            problems=[p for p in problems if p.severity != "error"])
+            problems=warnings)
         self.accounts.audit(principal, "programmes:import", target_type="organisation",
                             target_id=organisation.id, organisation_id=organisation.id,
                             detail={"file": path.name, "created": created, "updated": updated,
@@ -234,6 +220,33 @@ class CoordinationMethods:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return target
+
+
+def importer(hub: Any, org: str, principal: Principal, audit_action: str) -> Organisation:
+    """``org``, if ``principal`` may manage its programmes (and their logframes); a refusal
+    is audited as ``audit_action``."""
+    organisation = hub.organisation(org)
+    try:
+        authorize(principal, "programmes:manage", organisation.id)
+    except Forbidden:
+        hub.accounts.audit(principal, audit_action, outcome="denied",
+                           target_type="organisation", target_id=organisation.id,
+                           organisation_id=organisation.id)
+        raise
+    return organisation
+
+
+def refuse_errors(problems: list[Problem], file: str) -> list[Problem]:
+    """Refuse an imported file that has any error (:class:`FileRejected` lists every one, and
+    nothing is stored); otherwise return its warnings."""
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        rows_with = len({p.row for p in errors if p.row is not None})
+        raise FileRejected(
+            f"{len(errors)} problem(s)" + (f" in {rows_with} row(s)" if rows_with else "")
+            + "; nothing was stored", file=file, problems=errors,
+            hint="fix every problem listed and import the whole file again")
+    return [p for p in problems if p.severity != "error"]
 
 
 def _entry_values(**given: Any) -> dict[str, Any]:
