@@ -17,12 +17,13 @@ from tiphub.accounts import ANONYMOUS, Principal, allowed
 from tiphub.api.deps import HubDep
 from tiphub.api.uploads import programmes_upload
 from tiphub.coordination import vocab
-from tiphub.errors import FileRejected, Forbidden, InvalidInput, NotFound
+from tiphub.errors import Forbidden, InvalidInput, NotFound
 from tiphub.hub import Hub
 from tiphub.records import Organisation, Programme
 from tiphub.vocab.codes import htcds
 from tiphub.web.deps import MaybeUser, User
 from tiphub.web.i18n import N_, _, core
+from tiphub.web.imports import import_form, managed
 from tiphub.web.pages import render
 from tiphub.web.views import country
 
@@ -264,11 +265,6 @@ def summary(found: list[Programme]) -> dict[str, Any]:
     return {"people": people, "budgets": sorted(budgets.items())}
 
 
-def _managed(hub: Hub, who: Principal) -> list[Organisation]:
-    """Directory entries whose programmes ``who`` may import and delete (what the form offers)."""
-    return [o for o in hub.directory(principal=who) if allowed(who, "programmes:manage", o.id)]
-
-
 def _programmes_page(request: Request, hub: Hub, who: Principal, filters: dict[str, str],
                      status: int = 200, **extra: Any) -> Response:
     everything = hub.programmes(principal=who)
@@ -290,7 +286,7 @@ def _programmes_page(request: Request, hub: Hub, who: Principal, filters: dict[s
         "implementers": sorted(((e.code, e.name) for e in hub.directory(principal=who)
                                 if e.code in {p.organisation for p in everything}),
                                key=lambda pair: pair[1].casefold()),
-        "managed": _managed(hub, who), "chosen_org": "", "report": None, "problems": None,
+        "managed": managed(hub, who), "chosen_org": "", "report": None, "problems": None,
         "error": error, "hint": hint, "notice": None, **_helpers(), **extra,
     }
     return render(request, "programmes.html", status=status, **context)
@@ -317,22 +313,13 @@ def import_programmes(request: Request, hub: HubDep, who: User,
                       org: Annotated[str, Form(max_length=64)] = "",
                       file: Annotated[UploadFile | None, File()] = None) -> Response:
     """Import an HXL-tagged CSV for an organisation: every row, or none and every problem."""
-    if not _managed(hub, who):
-        raise Forbidden("not allowed: programmes:manage",
-                        hint="ask an administrator of your organisation for the right role")
-    if file is None or not file.filename:
-        return _programmes_page(request, hub, who, _filters(), status=422, chosen_org=org,
-                                error=_("Choose a file to upload."))
-    try:
-        report = programmes_upload(hub, file.file, file.filename, org=org, principal=who)
-    except FileRejected as exc:
-        return _programmes_page(request, hub, who, _filters(), status=exc.http_status,
-                                chosen_org=org, problems=exc.problems, error=core(exc.message),
-                                hint=core(exc.hint))
-    except (InvalidInput, NotFound) as exc:
-        return _programmes_page(request, hub, who, _filters(), status=exc.http_status,
-                                chosen_org=org, error=core(exc.message), hint=core(exc.hint))
-    return _programmes_page(request, hub, who, _filters(), chosen_org=org, report=report)
+    def page(**answer: Any) -> Response:
+        return _programmes_page(request, hub, who, _filters(), **answer)
+
+    def upload(f: UploadFile) -> Any:
+        return programmes_upload(hub, f.file, f.filename, org=org, principal=who)
+
+    return import_form(page, upload, hub, who, org, file)
 
 
 @router.get("/programmes/{programme_id:int}")

@@ -12,16 +12,16 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from tiphub.accounts import Principal, allowed
+from tiphub.accounts import Principal
 from tiphub.api.deps import HubDep
 from tiphub.api.uploads import indicators_upload
-from tiphub.errors import FileRejected, Forbidden, InvalidInput, NotFound
+from tiphub.errors import InvalidInput, NotFound
 from tiphub.hub import Hub
-from tiphub.records import Organisation
 from tiphub.reports.svg import esc, n
 from tiphub.vocab import geo
 from tiphub.web.deps import User
 from tiphub.web.i18n import N_, _, core, current, locale, percent
+from tiphub.web.imports import import_form, managed
 from tiphub.web.pages import render
 from tiphub.web.views import country
 
@@ -76,11 +76,6 @@ def progress_bar(progress: dict[str, Any]) -> Markup:
     return Markup("".join(parts))
 
 
-def _managed(hub: Hub, who: Principal) -> list[Organisation]:
-    """Organisations whose logframes ``who`` may import (what the form offers)."""
-    return [o for o in hub.directory(principal=who) if allowed(who, "programmes:manage", o.id)]
-
-
 def _year(text: str) -> int | None:
     text = text.strip()
     if not text:
@@ -120,7 +115,7 @@ def _page(request: Request, hub: Hub, who: Principal, filters: dict[str, str],
         "countries": sorted(((c.iso3, country(c.iso3)) for c in geo.countries()),
                             key=lambda pair: pair[1].casefold()),
         "implementers": implementers,
-        "managed": _managed(hub, who), "chosen_org": "", "report": None, "problems": None,
+        "managed": managed(hub, who), "chosen_org": "", "report": None, "problems": None,
         "error": error, "hint": hint, "notice": None,
         "STATUS_NAMES": STATUS_NAMES, "LEVEL_NAMES": LEVEL_NAMES,
         "DIRECTION_NAMES": DIRECTION_NAMES, "SEX_NAMES": SEX_NAMES, "AGE_NAMES": AGE_NAMES,
@@ -184,18 +179,10 @@ def import_indicators(request: Request, hub: HubDep, who: User,
                       org: Annotated[str, Form(max_length=64)] = "",
                       file: Annotated[UploadFile | None, File()] = None) -> Response:
     """Import an HXL-tagged logframe CSV: every row, or none and every problem."""
-    if not _managed(hub, who):
-        raise Forbidden("not allowed: programmes:manage",
-                        hint="ask an administrator of your organisation for the right role")
-    if file is None or not file.filename:
-        return _page(request, hub, who, _filters(), status=422, chosen_org=org,
-                     error=_("Choose a file to upload."))
-    try:
-        report = indicators_upload(hub, file.file, file.filename, org=org, principal=who)
-    except FileRejected as exc:
-        return _page(request, hub, who, _filters(), status=exc.http_status, chosen_org=org,
-                     problems=exc.problems, error=core(exc.message), hint=core(exc.hint))
-    except (InvalidInput, NotFound) as exc:
-        return _page(request, hub, who, _filters(), status=exc.http_status, chosen_org=org,
-                     error=core(exc.message), hint=core(exc.hint))
-    return _page(request, hub, who, _filters(), chosen_org=org, report=report)
+    def page(**answer: Any) -> Response:
+        return _page(request, hub, who, _filters(), **answer)
+
+    def upload(f: UploadFile) -> Any:
+        return indicators_upload(hub, f.file, f.filename, org=org, principal=who)
+
+    return import_form(page, upload, hub, who, org, file)
