@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -477,6 +479,22 @@ def directory_set(
     out.print(f"{entry.code}: {entry.name} ({entry.kind}, {entry.country or 'no country'})")
 
 
+@contextmanager
+def _problems_listed() -> Iterator[None]:
+    """A refused file's problems as a table on stderr (then the error itself, from main)."""
+    from tiphub.errors import FileRejected
+
+    try:
+        yield
+    except FileRejected as exc:
+        if exc.problems:
+            table = Table("row", "column", "rule", "accepted", title="problems")
+            for p in exc.problems:
+                table.add_row(str(p.row or "-"), p.column or "-", p.rule, p.accepted or p.message)
+            err.print(table)
+        raise
+
+
 @programmes_app.command("import")
 def programmes_import(
     file: Annotated[Path, typer.Argument(help="HXL-tagged CSV (docs/coordination.md).")],
@@ -485,18 +503,8 @@ def programmes_import(
     format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """Import programmes and activities (5W) from an HXL-tagged CSV: all rows or none."""
-    from tiphub.errors import FileRejected
-
-    with open_hub() as hub:
-        try:
-            report = hub.import_programmes(file, org=org)
-        except FileRejected as exc:
-            if exc.problems:
-                table = Table("row", "column", "rule", "accepted", title="problems")
-                for p in exc.problems:
-                    table.add_row(str(p.row or "-"), p.column or "-", p.rule, p.accepted or p.message)
-                err.print(table)
-            raise
+    with open_hub() as hub, _problems_listed():
+        report = hub.import_programmes(file, org=org)
     if format is Format.json:
         out.print_json(report.model_dump_json())
         return
@@ -652,19 +660,8 @@ def indicators_import(
     format: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """Import indicators and their measurements from an HXL-tagged CSV: all rows or none."""
-    from tiphub.errors import FileRejected
-
-    with open_hub() as hub:
-        try:
-            report = hub.import_indicators(file, org=org)
-        except FileRejected as exc:
-            if exc.problems:
-                table = Table("row", "column", "rule", "accepted", title="problems")
-                for p in exc.problems:
-                    table.add_row(str(p.row or "-"), p.column or "-", p.rule,
-                                  p.accepted or p.message)
-                err.print(table)
-            raise
+    with open_hub() as hub, _problems_listed():
+        report = hub.import_indicators(file, org=org)
     if format is Format.json:
         out.print_json(report.model_dump_json())
         return
